@@ -1,0 +1,33 @@
+# Every target bootstraps .venv from nothing; nothing installed by hand is assumed.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test bench lint clean mirror
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m crawler.demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m crawler.bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check crawler spiders storage tests
+
+mirror: $(STAMP)
+	$(BIN)/rasad mirror
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache
