@@ -201,7 +201,7 @@ class Config(_Strict):
         return [self.outlets[i] for i in wanted] if wanted else list(self.outlets.values())
 
 
-_TOP_KEYS = {"outlets", "extends", "origins"}
+_TOP_KEYS = {"outlets", "extends", "origins", "politeness"}
 
 
 def _read_toml(path: Path) -> dict:
@@ -263,6 +263,16 @@ def load_config(
         raise ConfigError(f"{path}: key 'origins' must be a table of id = \"http://host:port\"")
     moved.update(raw_origins)
     moved.update(origins or {})
+    if "politeness" in data:
+        if "extends" not in data:
+            raise ConfigError(f"{path}: top-level 'politeness' belongs in an overlay; "
+                              "set it per outlet in [outlets.<id>]")
+        try:
+            politeness = Politeness.model_validate(data["politeness"])
+        except ValidationError as exc:
+            raise ConfigError(_format_error(path, "*", exc).replace(
+                "key '", "key 'politeness.")) from None
+        outlets = {k: o.model_copy(update={"politeness": politeness}) for k, o in outlets.items()}
     for outlet_id, origin in moved.items():
         if outlet_id not in outlets:
             raise ConfigError(f"{path}: origins: unknown outlet {outlet_id!r}")

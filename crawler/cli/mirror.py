@@ -1,0 +1,27 @@
+"""`rasad mirror`: serve the offline mirror of the outlets on loopback."""
+from __future__ import annotations
+
+import click
+
+from crawler.cli import main
+
+
+@main.command()
+@click.option("--port-base", default=8701, show_default=True,
+              help="First port; the outlets get consecutive ports (as in config/mirror.toml).")
+@click.option("--scale", default=0, show_default=True,
+              help="Add this many generated articles per outlet (benchmarks).")
+def mirror(port_base: int, scale: int) -> None:
+    """Serve the offline mirror of centcomcitadel, maseer and alqaed on 127.0.0.1.
+
+    It imitates each outlet's URL shapes, theme markup, feeds, sitemaps, robots.txt and
+    pagination. Stop with Ctrl-C.
+
+    \b
+    Example:
+        rasad mirror &    # then, in another shell:
+        rasad crawl --config config/mirror.toml --db mirror.db
+    """
+    from crawler.mirror import serve_forever
+
+    serve_forever(port_base=port_base, scale=scale)

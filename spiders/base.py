@@ -1,0 +1,215 @@
+"""The generic outlet spider: one class, one instance per outlet, driven by the outlet config.
+
+Discovery: entry points (home, feeds, sitemaps, listings) and, with `discover`, robots.txt
+Sitemap lines, feed links in the home page head and the listing pages the home page links to.
+Only URLs on the outlet's site that match its article pattern are fetched as articles, and never
+one that is already stored."""
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+
+from crawler import discovery
+from crawler.config import Config, Outlet, load_config, parse_origins
+from crawler.extract import extract_detailed
+from crawler.items import FoundArticle
+from crawler.urls import canonical
+from storage.articles import ArticleStore
+from storage.db import connect
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
+_SKIP_LINK = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", ".mp4", ".zip")
+
+
+def config_from_settings(settings: BaseSettings) -> Config:
+    origins = settings.get("RASAD_ORIGINS") or {}
+    if isinstance(origins, str):
+        origins = parse_origins(o for o in origins.split(",") if o.strip())
+    return load_config(settings.get("RASAD_CONFIG") or None, origins)
+
+
+class OutletSpider(scrapy.Spider):
+    name = "outlet"
+    outlet: Outlet
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        outlet = config_from_settings(settings).outlets.get(cls.name)
+        if outlet is None:
+            return
+        politeness = outlet.politeness
+        settings.set("DOWNLOAD_DELAY", politeness.delay, priority="spider")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", politeness.concurrency, priority="spider")
+        settings.set("AUTOTHROTTLE_START_DELAY", max(politeness.delay, 0.0), priority="spider")
+        settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(politeness.concurrency),
+                     priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> OutletSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        config = config_from_settings(crawler.settings)
+        spider.outlet = config.select([cls.name])[0]
+        spider.allowed_domains = spider.outlet.domains
+        db = connect(crawler.settings.get("RASAD_DB"))
+        try:
+            spider.known = ArticleStore(db).known_urls(spider.outlet.id)
+        finally:
+            db.conn.close()
+        spider.scheduled: set[str] = set()
+        return spider
+
+    # --- entry points ------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        outlet = self.outlet
+        if outlet.discover:
+            yield self._request(outlet.origin + "/robots.txt", "robots",
+                                meta={"dont_obey_robotstxt": True,
+                                      "handle_httpstatus_list": [401, 403, 404, 410]})
+        yield self._request(outlet.home, "home")
+        for url in outlet.feeds:
+            yield self._request(url, "feed")
+        for url in outlet.sitemaps:
+            yield self._request(url, "sitemap")
+        for url in outlet.listings:
+            yield self._request(url, "listing")
+
+    def _request(self, url: str, kind: str, meta: dict | None = None, **kw: Any) -> scrapy.Request:
+        callback = self.parse_article if kind == "article" else self.parse
+        return scrapy.Request(url, callback=callback, errback=self.on_error,
+                              meta={"rasad_kind": kind, **(meta or {})}, **kw)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"rasad/{key}", count)
+
+    # --- discovery ---------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[scrapy.Request]:
+        kind = response.meta.get("rasad_kind", "listing")
+        self._inc(f"pages/{kind}")
+        if kind == "robots":
+            yield from self._from_robots(response)
+            return
+        body = self._maybe_gunzip(response)
+        xml_kind = discovery.sniff_xml(body)
+        if xml_kind in ("urlset", "sitemapindex"):
+            yield from self._from_sitemap(body)
+        elif xml_kind in ("rss", "atom"):
+            yield from self._from_feed(body, response.url)
+        elif isinstance(response, TextResponse):
+            yield from self._from_page(response, kind)
+
+    def _from_robots(self, response: Response) -> Iterable[scrapy.Request]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        for url in discovery.robots_sitemaps(response.text, response.url):
+            if self.outlet.is_allowed(url):
+                yield self._request(url, "sitemap")
+
+    def _from_sitemap(self, body: bytes) -> Iterable[scrapy.Request]:
+        kind, entries = discovery.sitemap_entries(body)
+        for entry in entries:
+            if not self.outlet.is_allowed(entry.url):
+                continue
+            if kind == "sitemapindex":
+                if not discovery.NON_POST_SITEMAP.search(urlsplit(entry.url).path):
+                    yield self._request(entry.url, "sitemap")
+            else:
+                yield from self._article(entry.url)
+
+    def _from_feed(self, body: bytes, base: str) -> Iterable[scrapy.Request]:
+        for entry in discovery.feed_entries(body, base):
+            yield from self._article(entry.url)
+
+    def _from_page(self, response: TextResponse, kind: str) -> Iterable[scrapy.Request]:
+        outlet = self.outlet
+        links = self._links(response)
+        new_articles = 0
+        for url in links:
+            if outlet.is_article_url(url):
+                requests = list(self._article(url))
+                new_articles += len(requests)
+                yield from requests
+        for url in links:
+            if outlet.is_article_url(url):
+                continue
+            if outlet.is_pagination_url(url):
+                # Stop paging once a listing page brings nothing unknown (incremental crawls).
+                if new_articles and discovery.page_number(url) <= outlet.max_listing_pages:
+                    yield self._request(url, "listing")
+            elif kind in ("home", "listing") and outlet.is_listing_url(url):
+                yield self._request(url, "listing")
+            elif kind == "home" and outlet.discover and not outlet.listing_url:
+                yield self._request(url, "listing")  # a new outlet: its menu is the sections
+        if kind == "home" and outlet.discover:
+            head = ((el.attrib.get("rel", ""), el.attrib.get("type", ""),
+                     urljoin(response.url, el.attrib.get("href", "")))
+                    for el in response.css("link[href]"))
+            for url in discovery.head_feeds(head):
+                if outlet.is_allowed(url):
+                    yield self._request(url, "feed")
+
+    def _links(self, response: TextResponse) -> list[str]:
+        seen: dict[str, None] = {}
+        for href in response.css("a::attr(href)").getall():
+            href = href.strip()
+            if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+                continue
+            url = urljoin(response.url, href).split("#", 1)[0]
+            if self.outlet.is_allowed(url) and not urlsplit(url).path.lower().endswith(_SKIP_LINK):
+                seen.setdefault(url, None)
+        return list(seen)
+
+    def _article(self, url: str) -> Iterable[scrapy.Request]:
+        outlet = self.outlet
+        if not (outlet.is_allowed(url) and outlet.is_article_url(url)):
+            return
+        key = canonical(url, outlet.url_rules)
+        if key in self.known:
+            self._inc("articles/skipped_known")
+            return
+        if key in self.scheduled:
+            return
+        self.scheduled.add(key)
+        yield self._request(url, "article")
+
+    def _maybe_gunzip(self, response: Response) -> bytes:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
+                    return fh.read(MAX_SITEMAP_BYTES)
+            except OSError:
+                return b""
+        return body
+
+    # --- articles ----------------------------------------------------------------------------
+    def parse_article(self, response: Response, **kwargs: Any) -> Iterable[FoundArticle]:
+        self._inc("pages/article")
+        headers = response.headers.to_unicode_dict()
+        article, reason = extract_detailed(
+            response.body, response.url, headers=dict(headers), rules=self.outlet.extract,
+            outlet=self.outlet.id,
+        )
+        self._inc(f"extract/{reason}")
+        if article is None:
+            self.logger.info("not stored (%s): %s", reason, response.url)
+            return
+        urls = [*response.meta.get("redirect_urls", []), response.request.url, response.url]
+        yield FoundArticle(article=article, urls=urls)
+
+    def on_error(self, failure: Failure) -> None:
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            kind = f"http_{response.status}"
+        else:
+            kind = type(failure.value).__name__
+        self._inc(f"errors/{kind}")
+        self.logger.warning("%s: %s", kind, failure.request.url)

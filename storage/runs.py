@@ -1,0 +1,76 @@
+"""crawl_runs: one row per crawl of one outlet, opened when it starts and closed when it ends.
+A row left 'running' by a killed process is closed as 'crashed' by `close_abandoned`."""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import sqlite_utils
+
+from storage.db import now_iso, transaction
+
+
+def open_run(db: sqlite_utils.Database, outlet: str) -> int:
+    with transaction(db) as conn:
+        cursor = conn.execute(
+            "INSERT INTO crawl_runs (outlet, started, pid) VALUES (?, ?, ?) RETURNING id",
+            (outlet, now_iso(), os.getpid()),
+        )
+        return cursor.fetchone()[0]
+
+
+def close_run(
+    db: sqlite_utils.Database, run_id: int, outcome: str, reason: str, counts: dict[str, Any]
+) -> None:
+    fields = {
+        "requests": int(counts.get("requests", 0)),
+        "pages_fetched": int(counts.get("pages_fetched", 0)),
+        "responses_304": int(counts.get("responses_304", 0)),
+        "articles_new": int(counts.get("articles_new", 0)),
+        "articles_duplicate": int(counts.get("articles_duplicate", 0)),
+        "extract_failures": int(counts.get("extract_failures", 0)),
+        "errors": int(counts.get("errors", 0)),
+        "errors_by_kind": json.dumps(counts.get("errors_by_kind", {}), ensure_ascii=False),
+        "stats": json.dumps(counts.get("stats", {}), ensure_ascii=False, default=str),
+    }
+    assignments = ", ".join(f"{k} = ?" for k in fields)
+    with transaction(db) as conn:
+        conn.execute(
+            f"UPDATE crawl_runs SET finished = ?, outcome = ?, reason = ?, {assignments} "
+            "WHERE id = ?",
+            (now_iso(), outcome, reason, *fields.values(), run_id),
+        )
+
+
+def close_abandoned(db: sqlite_utils.Database, outlet: str | None = None) -> int:
+    """Mark runs left 'running' by a process that no longer exists as 'crashed'."""
+    rows = db.conn.execute(
+        "SELECT id, pid FROM crawl_runs WHERE outcome = 'running'"
+        + (" AND outlet = ?" if outlet else ""),
+        (outlet,) if outlet else (),
+    ).fetchall()
+    dead = [run_id for run_id, pid in rows if not _alive(pid)]
+    with transaction(db) as conn:
+        conn.executemany(
+            "UPDATE crawl_runs SET outcome = 'crashed', reason = 'process died', "
+            "finished = coalesce(finished, ?) WHERE id = ?",
+            [(now_iso(), run_id) for run_id in dead],
+        )
+    return len(dead)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]))
