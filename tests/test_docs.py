@@ -1,0 +1,42 @@
+"""Docs are part of the change: every command, option and config key is in the README, and
+every --help shows an example."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from crawler.cli import main
+from crawler.config import ExtractRules, Outlet, Politeness
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def commands(group: click.Group, prefix: str = "rasad") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, cmd in group.commands.items():
+        path = f"{prefix} {name}"
+        found.append((path, cmd))
+        if isinstance(cmd, click.Group):
+            found += commands(cmd, path)
+    return found
+
+
+@pytest.mark.parametrize(("path", "cmd"), commands(main), ids=lambda v: str(v))
+def test_command_documented_with_example(path: str, cmd: click.Command) -> None:
+    assert f"`{path}" in README, f"{path} is not in the README"
+    assert "Example" in (cmd.help or ""), f"{path} --help has no example"
+    for param in cmd.params:
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--") and opt not in ("--help",):
+                assert opt in README, f"{path} {opt} is not in the README"
+
+
+def test_every_config_key_documented() -> None:
+    keys = [k for k in Outlet.model_fields if k not in ("id", "politeness", "extract")]
+    keys += [f"politeness.{k}" for k in Politeness.model_fields]
+    keys += [f"extract.{k}" for k in ExtractRules.model_fields]
+    missing = [k for k in keys if not re.search(rf"`{re.escape(k)}`", README)]
+    assert not missing, f"config keys missing from the README: {missing}"
