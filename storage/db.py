@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from storage.db_time import now_iso
 from storage.schema import migrate
 
+__all__ = ["connect", "connect_readonly", "now_iso", "transaction"]
+
 BUSY_TIMEOUT_MS = 30_000
-
-
-def now_iso() -> str:
-    """UTC timestamp with seconds, the one time format the store uses."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
