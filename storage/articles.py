@@ -3,9 +3,12 @@ every write is `INSERT … ON CONFLICT DO NOTHING`, so concurrent or repeated cr
 create a second row for one article."""
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlite_utils
 
@@ -25,9 +28,36 @@ class AddResult:
     status: str  # "new" or "duplicate"
 
 
+class ArticleListener(Protocol):
+    """Called inside the article's write transaction (so its own rows commit or roll back with
+    the article): search indexing, the alert outbox, … `status` is "new" or "updated"."""
+
+    def article_written(
+        self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
+    ) -> None: ...
+
+
+# Listeners every store gets, as "module:factory" (factory() -> ArticleListener). A feature adds
+# one line here; the factory may return None to stay out (e.g. not configured).
+DEFAULT_LISTENERS: list[str] = []
+
+
+def default_listeners() -> list[ArticleListener]:
+    listeners = []
+    for spec in DEFAULT_LISTENERS:
+        module, _, name = spec.partition(":")
+        listener = getattr(importlib.import_module(module), name)()
+        if listener is not None:
+            listeners.append(listener)
+    return listeners
+
+
 class ArticleStore:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] | None = None
+    ) -> None:
         self.db = db
+        self.listeners = list(default_listeners() if listeners is None else listeners)
 
     def add(
         self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None
@@ -65,6 +95,8 @@ class ArticleStore:
                     status = "duplicate"
                 else:
                     article_id, status = inserted[0], "new"
+                    for listener in self.listeners:
+                        listener.article_written(conn, article_id, article, status)
             conn.executemany(
                 "INSERT INTO article_urls (url, article_id, outlet, first_seen) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(url) DO NOTHING",
