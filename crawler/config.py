@@ -40,13 +40,14 @@ class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
     theme: Literal["generic", "jnews", "tagdiv", "citadel"] = "generic"
-    body: list[str] = Field(default_factory=list, description="CSS selectors of the body container")
-    drop: list[str] = Field(default_factory=list, description="CSS selectors removed before extraction")
-    drop_text: list[str] = Field(default_factory=list, description="whole lines dropped from the body")
-    date: list[str] = Field(default_factory=list, description="CSS selectors of the article date")
-    title: list[str] = Field(default_factory=list, description="CSS selectors of the headline")
-    caption: list[str] = Field(default_factory=list, description="CSS selectors of the photo caption")
-    section: list[str] = Field(default_factory=list, description="CSS selectors of the section label")
+    # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
+    body: list[str] = Field(default_factory=list)
+    drop: list[str] = Field(default_factory=list)
+    drop_text: list[str] = Field(default_factory=list)
+    date: list[str] = Field(default_factory=list)
+    title: list[str] = Field(default_factory=list)
+    caption: list[str] = Field(default_factory=list)
+    section: list[str] = Field(default_factory=list)
 
 
 class UrlRule(_Strict):
@@ -68,11 +69,11 @@ class Outlet(_Strict):
     home: str
     language: str = "ar"
     allowed_domains: list[str] = Field(default_factory=list)
-    article_url: list[str] = Field(min_length=1, description="regexes on path+query of article URLs")
+    article_url: list[str] = Field(min_length=1)  # regexes searched in path + query
     feeds: list[str] = Field(default_factory=list)
     sitemaps: list[str] = Field(default_factory=list)
     listings: list[str] = Field(default_factory=list)
-    listing_url: list[str] = Field(default_factory=list, description="regexes of listing pages")
+    listing_url: list[str] = Field(default_factory=list)  # regexes of listing pages
     pagination: list[str] = Field(default_factory=lambda: list(DEFAULT_PAGINATION))
     max_listing_pages: int = Field(3, ge=1, le=1000)
     discover: bool = True

@@ -32,7 +32,8 @@ def outlets(config_path: str | None, origins: tuple[str, ...], as_json: bool) ->
             for u in urls:
                 click.echo(f"  {label:<9} {u}")
         click.echo(f"  articles  {' | '.join(outlet.article_url)}")
-        click.echo(f"  discover  {'robots.txt, head feeds, home-page sections' if outlet.discover else 'off'}")
+        found = "robots.txt, head feeds, home-page sections" if outlet.discover else "off"
+        click.echo(f"  discover  {found}")
         schedule = f"cron {outlet.cron}" if outlet.cron else f"every {outlet.interval}"
         click.echo(f"  schedule  {schedule}; delay {outlet.politeness.delay}s, "
                    f"concurrency {outlet.politeness.concurrency}")
