@@ -1,0 +1,172 @@
+"""From a parsed page to an Article: the themed path, the generic path, and shared fields."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.article import Article
+from crawler.extract.fallback import remove_captions, run_trafilatura
+from crawler.extract.finddate import find_date
+from crawler.extract.flags import date_flags
+from crawler.extract.lang import detect_language
+from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
+from crawler.extract.text import element_text, line_key
+from crawler.extract.themed import Parts, strip_byline, themed_parts
+from crawler.extract.themes import Compiled, Scan
+from crawler.extract.titles import strip_site_name
+
+MIN_WORDS = 20  # a themed body shorter than this is a stub, a teaser or a layout change
+# WordPress account names stand in when a post has no real author.
+_NOT_AUTHORS = {"admin", "administrator", "editor", "webmaster", "staff"}
+# WordPress <body class> of pages that are not single posts.
+_NOT_POST_CLASSES = {"archive", "category", "tag", "home", "blog", "search", "page", "error404",
+                     "author", "date"}
+
+Result = tuple[Article | None, str]
+
+
+def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
+           first_seen: str | None) -> Result:
+    scan = comp.scan(root)
+    if _listing_or_page(meta, scan):
+        return None, "not_article"
+    dropped = set(scan.all("drop"))
+    parts = themed_parts(scan, comp, dropped)
+    if parts.container is None:
+        return None, "no_body"
+    author = _author(meta, scan)
+    categories = [element_text(el) for el in scan.all("section")][:6]
+    lines = strip_byline(parts.lines, [author, *categories])
+    body = "\n".join(lines)
+    if not body:
+        return None, "no_body"
+    if len(body.split()) < MIN_WORDS:
+        return None, "too_short"
+    title = parts.title or _meta_title(meta, url)
+    if not title:
+        return None, "no_title"
+    found = find_date(root, meta, url, scan, parts.title_el, body, dropped)
+    return _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts), "ok"
+
+
+def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
+            first_seen: str | None, html: str) -> Result:
+    fb = run_trafilatura(html, url)
+    if fb is None or not fb.lines:
+        return None, "no_body"
+    caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
+    title = _meta_title(meta, url) or fb.title
+    lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
+    if not lines or not title:
+        return None, "no_body" if not lines else "no_title"
+    body = "\n".join(lines)
+    scan = comp.scan(root)
+    found = find_date(root, meta, url, scan, _heading(root, title), body)
+    if found is None and fb.date and fb.date[:10] != dt.date.today().isoformat():
+        # htmldate's guess, except "today": on a page with no date that is a header clock.
+        found = (fb.date[:10], "text")
+    parts = Parts(caption=caps[0] if caps else "")
+    author = _author(meta, scan) or fb.author
+    article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
+    article.tags = article.tags or list(fb.tags or [])
+    article.section = article.section or fb.section or None
+    article.image = article.image or (urljoin(url, fb.image) if fb.image else None)
+    return article, "ok"
+
+
+def _listing_or_page(meta: PageMeta, scan: Scan) -> bool:
+    """Category listings, the home page and static pages are not articles. WordPress says so in
+    <body class> and og:type; a theme's archive/page header is the fallback sign."""
+    if meta.body_classes & _NOT_POST_CLASSES and "single" not in meta.body_classes:
+        return True
+    og_type = meta.get("og:type").lower()
+    if og_type and og_type not in ("article", "news", "newsarticle"):
+        return True
+    return bool(scan.all("not_article"))
+
+
+def _site_names(meta: PageMeta) -> list[str]:
+    names = [meta.get("og:site_name", "application-name")]
+    for obj in meta.jsonld:
+        if obj.get("@type") in ("Organization", "WebSite", "NewsMediaOrganization"):
+            names.append(ld_text(obj.get("name")))
+    return [n for n in names if n]
+
+
+def _meta_title(meta: PageMeta, url: str) -> str:
+    for candidate in (ld_text(meta.ld_value("headline")), meta.get("og:title", "twitter:title"),
+                      meta.title_tag):
+        if candidate:
+            return strip_site_name(candidate, _site_names(meta), url)
+    return ""
+
+
+def _heading(root: etree._Element, title: str) -> etree._Element | None:
+    key = line_key(title)
+    for el in root.iter("h1", "h2"):
+        if key and line_key(element_text(el)) == key:
+            return el
+    return None
+
+
+def _author(meta: PageMeta, scan: Scan) -> str:
+    """The writer, never the outlet: Yoast prints the site as JSON-LD author when a post has none,
+    and tagDiv prints the WordPress account ("admin")."""
+    not_authors = {line_key(n) for n in _site_names(meta)} | _NOT_AUTHORS
+    candidates = [meta.get("author", "article:author", "dc.creator", "parsely-author"),
+                  ld_text(meta.ld_value("author")),
+                  *[element_text(el) for el in scan.all("author")[:2]]]
+    for author in candidates:
+        if author and not author.startswith("http") and line_key(author) not in not_authors:
+            return author
+    return ""
+
+
+def _section(meta: PageMeta, scan: Scan) -> str:
+    # The primary category (Yoast's article:section / articleSection) before the visible list,
+    # whose first entry may be a columnist's category rather than the section.
+    section = meta.get("article:section") or ld_text(meta.ld_value("articleSection"))
+    if section:
+        return section.split(", ")[0]
+    return next((t for el in scan.all("section") if (t := element_text(el))), "")
+
+
+def _tags(meta: PageMeta, scan: Scan) -> list[str]:
+    tags = meta.article_tags or ld_list(meta.ld_value("keywords")) or \
+        [element_text(el) for el in scan.all("tags")]
+    return [t for t in dict.fromkeys(tags) if t]
+
+
+def _image(meta: PageMeta, parts: Parts, url: str) -> str | None:
+    image = meta.get("og:image", "og:image:url", "twitter:image")
+    if not image and parts.container is not None:
+        for img in parts.container.iter("img"):
+            src = img.get("data-src") or img.get("src") or ""
+            if src and not src.startswith("data:"):
+                image = src
+                break
+    return urljoin(url, image) if image else None
+
+
+def _article(meta: PageMeta, url: str, scan: Scan, outlet: str, first_seen: str | None,
+             title: str, body: str, found: tuple[str, str] | None, author: str,
+             parts: Parts) -> Article:
+    published, source = found if found else (None, None)
+    return Article(
+        url=url,
+        canonical_url=canonical_url(meta, url),
+        outlet=outlet,
+        title=title,
+        body=body,
+        published=published,
+        published_source=source,
+        author=author or None,
+        language=detect_language(f"{title}\n{body}", meta.html_lang),
+        section=_section(meta, scan) or None,
+        tags=_tags(meta, scan),
+        image=_image(meta, parts, url),
+        caption=parts.caption or None,
+        date_flags=date_flags(published, first_seen),
+    )

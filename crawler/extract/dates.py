@@ -1,0 +1,175 @@
+"""Visible dates in Arabic (and English) news pages → datetime.date.
+
+Arabic outlets print months in several families, often two at once: Egyptian/Gulf transliterations
+(يناير…), Levantine/Iraqi Syriac names (كانون الثاني…), Moroccan (يوليوز, غشت, شتنبر, نونبر,
+دجنبر) and Algerian/Tunisian French-derived names (جانفي, فيفري, أفريل, جوان, جويلية, أوت),
+joined as "حزيران/يونيو" or "أغسطس/ آب". Digits may be Arabic-Indic or Persian. A Hijri date is
+converted only when no Gregorian date is present. The ordered page-level finder lives in
+`finddate.py`; this module only reads strings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crawler.extract.hijri import hijri_to_gregorian
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Harakat, tatweel and the small marks; stripped before matching month names.
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك",
+                       "ة": "ه", "،": ",", "٫": ",", "\u200f": " ", "\u200e": " ", "\xa0": " "})
+
+# Folded spellings (see _fold) → month number. Several spellings per month are real variants.
+_GREGORIAN = {
+    # Egyptian / Gulf / general
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "ابرايل": 4, "مايو": 5, "يونيو": 6,
+    "يونيه": 6, "يوليو": 7, "يوليه": 7, "اغسطس": 8, "اغسطوس": 8, "سبتمبر": 9, "اكتوبر": 10,
+    "نوفمبر": 11, "ديسمبر": 12,
+    # Levantine / Iraqi (Syriac)
+    "كانون الثاني": 1, "كانون ثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5,
+    "حزيران": 6, "تموز": 7, "اب": 8, "ايلول": 9, "تشرين الاول": 10, "تشرين اول": 10,
+    "تشرين الثاني": 11, "تشرين ثاني": 11, "كانون الاول": 12, "كانون اول": 12,
+    # Morocco
+    "ماي": 5, "يوليوز": 7, "غشت": 8, "شتنبر": 9, "نونبر": 11, "دجنبر": 12,
+    # Algeria / Tunisia (from French)
+    "جانفي": 1, "فيفري": 2, "افريل": 4, "جوان": 6, "جويليه": 7, "جويلييه": 7, "اوت": 8,
+    # English, for bilingual themes and English pages
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_HIJRI = {
+    "محرم": 1, "صفر": 2, "ربيع الاول": 3, "ربيع اول": 3, "ربيع الثاني": 4, "ربيع ثاني": 4,
+    "ربيع الاخر": 4, "ربيع اخر": 4, "جمادي الاولي": 5, "جمادي الاول": 5, "جمادي اولي": 5,
+    "جمادي الاخره": 6, "جمادي الثانيه": 6, "جمادي الثاني": 6, "جمادي الاخر": 6, "رجب": 7,
+    "شعبان": 8, "رمضان": 9, "شوال": 10, "ذو القعده": 11, "ذي القعده": 11, "ذو الحجه": 12,
+    "ذي الحجه": 12,
+}
+
+
+def _alternation(names: dict[str, int]) -> str:
+    # Longest first so "كانون الثاني" wins over a shorter prefix; spaces inside names are flexible.
+    parts = sorted(names, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+# A month name must not be glued to other letters ("اب" inside "كتاب", "مارس" inside "يمارس").
+_L = r"(?<![\w])"
+_R = r"(?![\w])"
+_GMONTH = rf"{_L}(?:{_alternation(_GREGORIAN)}){_R}"
+# Second name of a double month: "/ يونيو", "(يونيو)", "- آب".
+_GMONTHS = rf"(?P<m>{_GMONTH})(?:\s*[/\-–(،,]\s*(?P<m2>{_GMONTH})\s*\)?)?"
+_DAY = r"(?P<d>[0-3]?\d)(?!\d)"
+_YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
+# "10 تموز 2025", "19 حزيران/يونيو 2025", "10th July, 2025", "1er juillet"-style is not needed.
+_DMY = re.compile(
+    rf"(?<!\d){_DAY}(?:st|nd|rd|th)?\s*(?:من\s+)?{_GMONTHS}\s*,?\s*(?:عام\s+|سنه\s+)?{_YEAR}", re.I)
+# "يوليو 4, 2025" (WordPress "F j, Y" in Arabic), "October 27, 2023".
+_MDY = re.compile(rf"{_GMONTHS}\s*(?<!\d){_DAY}(?:st|nd|rd|th)?\s*,?\s*{_YEAR}", re.I)
+_ISO = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[-/.]\s*(?P<m>[01]?\d)\s*[-/.]\s*(?P<d>[0-3]?\d)(?!\d)")
+# Day first, as Arabic pages write numeric dates; month first only when the day would be > 12.
+_NUM = re.compile(
+    r"(?<!\d)(?P<a>[0-3]?\d)\s*[-/.]\s*(?P<b>[01]?\d)\s*[-/.]\s*(?P<y>(?:19|20)\d\d)(?!\d)")
+_HDMY = re.compile(
+    rf"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<m>{_L}(?:{_alternation(_HIJRI)}){_R})\s*,?\s*"
+    r"(?P<y>1[3-5]\d\d)(?!\d)\s*(?:ه\b|ه\.|هـ|ه\s)?"
+)
+
+
+def _fold(text: str) -> str:
+    text = _MARKS.sub("", text.translate(_DIGITS))
+    return text.translate(_FOLD)
+
+
+def _month(name: str | None, table: dict[str, int]) -> int | None:
+    if not name:
+        return None
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    return table.get(key)
+
+
+def _make(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _gregorian_matches(text: str) -> list[tuple[int, dt.date]]:
+    found: list[tuple[int, dt.date]] = []
+    for pattern in (_DMY, _MDY):
+        for match in pattern.finditer(text):
+            month = _month(match.group("m"), _GREGORIAN)
+            second = _month(match.group("m2"), _GREGORIAN)
+            # A double name whose halves disagree is not a month ("أيار" vs a stray word).
+            if month is None or (second is not None and second != month):
+                continue
+            date = _make(int(match.group("y")), month, int(match.group("d")))
+            if date:
+                found.append((match.start(), date))
+    for match in _ISO.finditer(text):
+        date = _make(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+        if date:
+            found.append((match.start(), date))
+    for match in _NUM.finditer(text):
+        a, b, y = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+        date = _make(y, b, a) or _make(y, a, b)
+        if date:
+            found.append((match.start(), date))
+    return found
+
+
+def parse_gregorian(text: str) -> dt.date | None:
+    """The first Gregorian date in `text` (named or numeric months), or None."""
+    if not text:
+        return None
+    found = _gregorian_matches(_fold(text))
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def parse_hijri(text: str) -> dt.date | None:
+    """The first Hijri date ("09 رجب 1446هـ") in `text`, converted to Gregorian, or None."""
+    if not text:
+        return None
+    for match in _HDMY.finditer(_fold(text)):
+        month = _month(match.group("m"), _HIJRI)
+        if month:
+            date = hijri_to_gregorian(int(match.group("y")), month, int(match.group("d")))
+            if date:
+                return date
+    return None
+
+
+def parse_date_text(text: str) -> tuple[dt.date, str] | None:
+    """A visible date and its kind: ("gregorian" wins; "hijri" only when it is the only one)."""
+    date = parse_gregorian(text)
+    if date:
+        return date, "gregorian"
+    date = parse_hijri(text)
+    if date:
+        return date, "hijri"
+    return None
+
+
+def parse_arabic_date(text: str) -> dt.date | None:
+    """Parse a visible date such as "الخميس ١٠ تموز ٢٠٢٥", "19 حزيران/يونيو 2025",
+    "4 غشت 2024", "يوليو 4, 2025", "2022/08/20" or "09 رجب 1446هـ" (Hijri only when no
+    Gregorian date is present)."""
+    found = parse_date_text(text or "")
+    return found[0] if found else None
+
+
+_ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_iso(value: str | None) -> dt.date | None:
+    """The calendar date of an ISO 8601 timestamp as written (its own offset: the outlet's day)."""
+    if not value:
+        return None
+    match = _ISO_PREFIX.match(value.translate(_DIGITS))
+    if match:
+        return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return parse_gregorian(value)

@@ -1,0 +1,96 @@
+"""DOM → lines of text, the way a reader sees paragraphs, without copying or changing the tree.
+
+Themed pages are serialised here rather than by trafilatura: once the theme tells us the body
+container, its paragraphs *are* the article, and trafilatura's heuristics only add risk (they drop
+short subheadings and one-line paragraphs) and time (it copies and cleans the whole page).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+
+from lxml import etree
+
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol blockquote section article header footer aside nav main "
+    "table thead tbody tfoot tr dl dt dd pre figure hr address center details summary "
+    "form fieldset caption".split()
+)
+CELL_TAGS = frozenset({"td", "th"})
+# Never text of an article: code, embedded media, form controls, and the caption (own field).
+SKIP_TAGS = frozenset(
+    "script style noscript template svg math iframe object embed video audio canvas map "
+    "button input select option textarea label figcaption head title meta link".split()
+)
+
+_WS = re.compile(r"[\s\u200b\u200e\u200f\ufeff]+")
+
+
+def clean_line(text: str) -> str:
+    """Collapse whitespace (incl. no-break and zero-width spaces) and NFC-normalise."""
+    return unicodedata.normalize("NFC", _WS.sub(" ", text).strip())
+
+
+def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> list[str]:
+    """Visible text of `root` as one line per block; elements in `skip` are left out whole."""
+    lines: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            line = clean_line("".join(buf))
+            buf.clear()
+            if line:
+                lines.append(line)
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
+            return
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
+            flush()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+        elif tag in CELL_TAGS:
+            buf.append(" ")
+
+    walk(root)
+    flush()
+    return lines
+
+
+def text_of(el: etree._Element) -> str:
+    """Raw text of an element and its descendants (lxml.html's text_content for plain etree)."""
+    return "".join(el.itertext())
+
+
+def element_text(el: etree._Element | None) -> str:
+    """All text of one element on one line (titles, dates, captions)."""
+    if el is None:
+        return ""
+    return clean_line(" ".join(block_lines(el)))
+
+
+def dedupe_consecutive(lines: Iterable[str]) -> list[str]:
+    """Drop a line repeated right after itself (captions and leads printed twice)."""
+    out: list[str] = []
+    for line in lines:
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+_PUNCT = re.compile(r"[\s\-–—_:|•·.،,!؟?*«»\"'()\[\]]+")
+
+
+def line_key(text: str) -> str:
+    """A loose identity for comparing boilerplate lines: case, spacing and punctuation ignored."""
+    return _PUNCT.sub(" ", text).strip().casefold()

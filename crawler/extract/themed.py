@@ -1,0 +1,118 @@
+"""Body, title and caption of a page whose theme we know: the container is read directly."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from crawler.extract.text import block_lines, dedupe_consecutive, element_text, line_key, text_of
+from crawler.extract.themes import Compiled, Scan
+
+_SENTENCE = re.compile(r"[.!?؟:،,;؛]")
+
+
+@dataclass
+class Parts:
+    container: etree._Element | None = None
+    lines: list[str] = field(default_factory=list)
+    title: str = ""
+    title_el: etree._Element | None = None
+    caption: str = ""
+    caption_keys: set[str] = field(default_factory=set)
+
+
+def inside(el: etree._Element, ancestors: set[etree._Element]) -> bool:
+    """`el` or one of its ancestors is in `ancestors`."""
+    while el is not None:
+        if el in ancestors:
+            return True
+        el = el.getparent()
+    return False
+
+
+def first_text(scan: Scan, group: str, skip: set[etree._Element] = frozenset()) \
+        -> tuple[str, etree._Element | None]:
+    """Text of the first element (by selector preference, then document order) with text,
+    outside the clutter in `skip` (related posts reuse the theme's title classes)."""
+    for matches in scan.ranked(group):
+        for el in matches:
+            if skip and inside(el, skip):
+                continue
+            text = element_text(el)
+            if text:
+                return text, el
+    return "", None
+
+
+def find_container(scan: Scan) -> etree._Element | None:
+    for found in scan.ranked("body"):
+        if found:
+            # Several matches (a theme reusing the class in widgets): the one with most text.
+            return max(found, key=lambda el: len(text_of(el))) if len(found) > 1 else found[0]
+    return None
+
+
+def captions(scan: Scan, skip: set[etree._Element] = frozenset()) -> list[str]:
+    """Every caption text the theme shows, the featured one first, each once."""
+    out: list[str] = []
+    for el in scan.all("caption"):
+        text = element_text(el)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def filter_lines(lines: list[str], comp: Compiled, drop_keys: set[str]) -> list[str]:
+    """Remove theme strings, counters and captions; stop at the after-article furniture once a
+    real paragraph has been seen (a stop phrase cannot then cut the article itself)."""
+    out: list[str] = []
+    seen_paragraph = False
+    for line in lines:
+        key = line_key(line)
+        if not key or key in drop_keys or key in comp.drop_keys:
+            continue
+        if comp.drop_re is not None and comp.drop_re.match(line):
+            continue
+        if key in comp.stop_keys:
+            if seen_paragraph:
+                break
+            continue
+        if len(line.split()) >= 8:
+            seen_paragraph = True
+        out.append(line)
+    return dedupe_consecutive(out)
+
+
+def strip_byline(lines: list[str], names: list[str]) -> list[str]:
+    """Columns open the body with the writer's name on its own line: a byline, not text."""
+    keys = {line_key(n) for n in names if n}
+    while lines and len(lines) > 1:
+        first = lines[0]
+        if line_key(first) in keys and len(first.split()) <= 6 and not _SENTENCE.search(first):
+            lines = lines[1:]
+        else:
+            break
+    return lines
+
+
+def themed_parts(scan: Scan, comp: Compiled, dropped: set[etree._Element]) -> Parts:
+    parts = Parts()
+    container = find_container(scan)
+    # The headline is never inside clutter, except the clutter containing the body itself.
+    parts.title, parts.title_el = first_text(scan, "title", dropped - {container})
+    if container is None:
+        return parts
+    parts.container = container
+    skip = dropped - {container}
+    caps = captions(scan)
+    parts.caption = caps[0] if caps else ""
+    parts.caption_keys = {line_key(c) for c in caps}
+    lines = block_lines(container, skip)
+    drop_keys = set(parts.caption_keys)
+    if lines and parts.title and line_key(lines[0]) == line_key(parts.title):
+        lines = lines[1:]
+    parts.lines = filter_lines(lines, comp, drop_keys)
+    if comp.theme.hook is not None:
+        parts.lines = comp.theme.hook(container, parts.lines)
+    return parts

@@ -1,0 +1,135 @@
+"""Theme knowledge: where a CMS theme puts the body, title, date, caption, and its clutter.
+
+A theme is data (selectors and well-known theme strings) plus an optional hook for what needs
+code. Outlet rules from config (`ExtractRules`) are merged on top of the theme at lookup time;
+the merged, compiled form is cached because the same few outlets are extracted thousands of times.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from crawler.config import ExtractRules
+from crawler.extract.select import Index
+from crawler.extract.text import line_key
+
+# Ad and share widgets of popular WordPress plugins, safe to drop inside any known body container.
+COMMON_DROP = (
+    "script", "style", "noscript", "form", "ins.adsbygoogle", "[id^='div-gpt-ad']",
+    ".sharedaddy", ".addtoany_share_save_container", ".a2a_kit", ".heateor_sss_sharing_container",
+    ".jp-relatedposts", ".yarpp-related", ".crp_related", ".code-block", ".wp-block-buttons",
+    ".screen-reader-text", ".sr-only", "[aria-hidden='true']", "[hidden]",
+    "[style*='display:none']", "[style*='display: none']",
+    # author-box plugins that print inside the content
+    ".m-a-box", ".molongui-author-box", ".saboxplugin-wrap", ".pp-multiple-authors-boxes-wrapper",
+    ".abh_box",
+)
+# Lines that are theme furniture wherever they appear (compared with `line_key`).
+COMMON_DROP_TEXT = (
+    "Advertisement", "Advertisment", "- Advertisment -", "- Advertisement -", "إعلان",
+    "Share", "Tweet", "Share on Facebook", "Share on Twitter", "Share on WhatsApp",
+    "Read more", "Read More", "اقرأ المزيد", "اقرأ أيضا", "اقرأ أيضاً", "Print", "طباعة",
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    body: tuple[str, ...] = ()  # body container, first selector that matches wins
+    title: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()  # the article's own date element(s), nearest after the title
+    clock: tuple[str, ...] = ()  # header clocks showing today: never a date source
+    caption: tuple[str, ...] = ()  # photo captions (first one kept, in its own field)
+    section: tuple[str, ...] = ()
+    author: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()  # clutter elements inside or around the body
+    drop_text: tuple[str, ...] = ()  # whole lines that are theme strings
+    drop_line_re: tuple[str, ...] = ()  # line patterns: counters, "Reading Time: 2 mins read"
+    stop_text: tuple[str, ...] = ()  # a line that starts the after-article furniture
+    # Optional code for what selectors cannot say: (body element, lines) → lines.
+    hook: Callable[[etree._Element, list[str]], list[str]] | None = None
+    not_article: tuple[str, ...] = ()  # selectors present only on listings/pages, not posts
+
+
+GROUPS = ("body", "title", "date", "clock", "caption", "section", "author", "tags", "drop",
+          "not_article")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A theme merged with outlet rules; every selector group indexed for one-pass matching."""
+
+    theme: Theme
+    index: Index
+    drop_keys: frozenset[str]
+    stop_keys: frozenset[str]
+    drop_re: re.Pattern[str] | None
+
+    @property
+    def name(self) -> str:
+        return self.theme.name
+
+    def scan(self, root: etree._Element) -> Scan:
+        return Scan(self.index.scan(root))
+
+
+class Scan:
+    """Matches of one page: `first(group)` etc. keep the selector order of preference."""
+
+    def __init__(self, found: dict[str, list[list[etree._Element]]]):
+        self.found = found
+
+    def ranked(self, group: str) -> list[list[etree._Element]]:
+        """Per selector, in order of preference, the matching elements in document order."""
+        return self.found.get(group, [])
+
+    def all(self, group: str) -> list[etree._Element]:
+        seen: dict[etree._Element, None] = {}
+        for matches in self.ranked(group):
+            seen.update(dict.fromkeys(matches))
+        return list(seen)
+
+
+def get_theme(name: str) -> Theme:
+    from crawler.extract.themes import citadel, generic, jnews, tagdiv
+
+    themes = {t.THEME.name: t.THEME for t in (citadel, generic, jnews, tagdiv)}
+    return themes.get(name, generic.THEME)
+
+
+@lru_cache(maxsize=64)
+def _compiled(name: str, body: tuple, drop: tuple, drop_text: tuple, date: tuple, title: tuple,
+              caption: tuple, section: tuple) -> Compiled:
+    theme = get_theme(name)
+    generic = theme.name == "generic"
+    drop_all = (*drop, *theme.drop, *(() if generic and not drop else COMMON_DROP))
+    keys = {line_key(t) for t in (*drop_text, *theme.drop_text, *COMMON_DROP_TEXT)}
+    groups = {
+        "body": (*body, *theme.body), "title": (*title, *theme.title),
+        "date": (*date, *theme.date), "clock": theme.clock,
+        "caption": (*caption, *theme.caption), "section": (*section, *theme.section),
+        "author": theme.author, "tags": theme.tags, "drop": drop_all,
+        "not_article": theme.not_article,
+    }
+    return Compiled(
+        theme=theme,
+        index=Index(groups),
+        drop_keys=frozenset(k for k in keys if k),
+        stop_keys=frozenset(line_key(t) for t in theme.stop_text),
+        drop_re=re.compile("|".join(f"(?:{p})" for p in theme.drop_line_re), re.I)
+        if theme.drop_line_re else None,
+    )
+
+
+def compile_rules(rules: ExtractRules | None) -> Compiled:
+    """The theme named by `rules` (generic when None) with the outlet's selectors on top."""
+    if rules is None:
+        return _compiled("generic", (), (), (), (), (), (), ())
+    return _compiled(rules.theme, tuple(rules.body), tuple(rules.drop), tuple(rules.drop_text),
+                     tuple(rules.date), tuple(rules.title), tuple(rules.caption),
+                     tuple(rules.section))
