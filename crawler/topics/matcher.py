@@ -228,7 +228,7 @@ def _match(topic: Topic, title: str, body: str) -> TopicMatch:
     pairs = [
         (s, c) for s in result.states for c in topic._states[s].partners if c in result.countries
     ]
-    if pairs and spec.spp_pair_weight:
+    if pairs:
         result.score += spec.spp_pair_weight
         shown = ", ".join(f"{s}↔{c}" for s, c in pairs)
         lines.append(f"{spec.spp_pair_weight:+.1f} partnership pair (state ↔ country): {shown}")

@@ -66,7 +66,7 @@ class Group(_Strict):
     count `title_weight` times). With `near`, an occurrence only counts when a `near` term occurs
     within `within` tokens of it."""
 
-    weight: float = Field(gt=0)
+    weight: float = Field(ge=0, description="0 = a requirement-only group")
     cap: int = Field(3, ge=1, le=50)
     terms: list[str] = Field(min_length=1)
     near: list[str] = Field(default_factory=list)
