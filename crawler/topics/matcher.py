@@ -218,11 +218,12 @@ def _match(topic: Topic, title: str, body: str) -> TopicMatch:
             if kind == "exclude":
                 result.excluded_by.append(gname)
     place_counts: dict[str, Counter[str]] = {"country": Counter(), "state": Counter()}
-    place_forms: dict[str, Counter[str]] = defaultdict(Counter)
+    # Keyed by kind too: country and state codes overlap (CA, DE, IN, MA, AZ, ID).
+    place_forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for f in fields:
         for kind, code, _, hit in f.places:
             place_counts[kind][code] += 1
-            place_forms[code].update([f.surface(hit)[0]])
+            place_forms[(kind, code)].update([f.surface(hit)[0]])
     result.countries = dict(place_counts["country"].most_common())
     result.states = dict(place_counts["state"].most_common())
     pairs = [
@@ -248,7 +249,7 @@ def _match(topic: Topic, title: str, body: str) -> TopicMatch:
     for kind, label in (("country", "countries"), ("state", "US states")):
         found = result.countries if kind == "country" else result.states
         if found:
-            parts = [f"{code} «{place_forms[code].most_common(1)[0][0]}» ×{n}"
+            parts = [f"{code} «{place_forms[(kind, code)].most_common(1)[0][0]}» ×{n}"
                      for code, n in found.items()]
             lines_ = ", ".join(parts)
             result.reasons.append(f"{label}: {lines_}")
