@@ -22,7 +22,9 @@ class StorePipeline:
         db_path = crawler.settings.get("RASAD_DB")
         if not db_path:
             raise NotConfigured("RASAD_DB is not set")
-        return cls(db_path, crawler.stats)
+        pipeline = cls(db_path, crawler.stats)
+        pipeline.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to process_item()
+        return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
         self.store = ArticleStore(connect(self.db_path))
@@ -34,6 +36,7 @@ class StorePipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, FoundArticle) or self.store is None:
             return item
+        spider = spider or self.crawler.spider
         outlet = spider.outlet
         article = item.article
         rules = outlet.url_rules

@@ -11,6 +11,9 @@ from storage.db import connect
 from storage.runs import close_abandoned, close_run, open_run
 
 _OUTCOME = {"finished": "ok", "shutdown": "cancelled", "cancelled": "cancelled"}
+# Extraction reasons that say the transfer, not the layout, failed (empty, binary or cut pages):
+# they do not count as article pages in the health check's body/date shares.
+TRANSPORT_REASONS = frozenset({"empty", "binary", "not_html", "truncated"})
 
 
 def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
@@ -19,11 +22,20 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
                       if k.startswith("rasad/errors/")}
     extract_failures = sum(v for k, v in stats.items()
                            if k.startswith("rasad/extract/") and k != "rasad/extract/ok")
+    reasons = {k.removeprefix("rasad/extract/"): v for k, v in stats.items()
+               if k.startswith("rasad/extract/")}
+    # A sitemap skipped for its unchanged <lastmod> is answered 304 without a request.
+    lastmod_skips = stats.get("rasad/conditional/lastmod_skipped", 0)
     return {
         "requests": stats.get("downloader/request_count", 0),
-        "pages_fetched": stats.get("response_received_count", 0),
-        "responses_304": stats.get("downloader/response_status_count/304", 0),
+        "pages_fetched": stats.get("response_received_count", 0) - lastmod_skips,
+        "responses_304": stats.get("downloader/response_status_count/304", 0) - lastmod_skips,
+        "lastmod_skips": lastmod_skips,
         "articles_new": stats.get("rasad/articles/new", 0),
+        "articles_updated": stats.get("rasad/articles/updated", 0),
+        "article_pages": sum(v for k, v in reasons.items() if k not in TRANSPORT_REASONS),
+        "pages_with_body": reasons.get("ok", 0),
+        "pages_with_date": stats.get("rasad/pages/with_date", 0),
         "articles_duplicate": stats.get("rasad/articles/duplicate", 0),
         "extract_failures": extract_failures,
         "errors": sum(errors_by_kind.values()),

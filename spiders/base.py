@@ -93,6 +93,11 @@ class OutletSpider(scrapy.Spider):
     # --- discovery ---------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[scrapy.Request]:
         kind = response.meta.get("rasad_kind", "listing")
+        if response.status == 304:  # unchanged since last crawl: follow what it led to then
+            self._inc("pages/unchanged")
+            for url, child_kind, lastmod in response.meta.get("rasad_children", ()):
+                yield self._request(url, child_kind, meta={"rasad_lastmod": lastmod})
+            return
         self._inc(f"pages/{kind}")
         if kind == "robots":
             yield from self._from_robots(response)
@@ -120,7 +125,8 @@ class OutletSpider(scrapy.Spider):
                 continue
             if kind == "sitemapindex":
                 if not discovery.NON_POST_SITEMAP.search(urlsplit(entry.url).path):
-                    yield self._request(entry.url, "sitemap")
+                    # its lastmod lets crawler/conditional.py skip an unchanged child sitemap
+                    yield self._request(entry.url, "sitemap", meta={"rasad_lastmod": entry.lastmod})
             else:
                 yield from self._article(entry.url)
 
@@ -202,6 +208,8 @@ class OutletSpider(scrapy.Spider):
         if article is None:
             self.logger.info("not stored (%s): %s", reason, response.url)
             return
+        if article.published:
+            self._inc("pages/with_date")  # health: a layout change often loses the date first
         urls = [*response.meta.get("redirect_urls", []), response.request.url, response.url]
         yield FoundArticle(article=article, urls=urls)
 
