@@ -15,7 +15,7 @@ from .themes import jnews, tagdiv
 class MaseerSite(Site):
     outlet_id = "maseer"
     theme = jnews
-    page_size = 6
+    page_size = 5
     sections = {name: name.replace(" ", "-") for name in (
         "أخبار", "متابعات", "تحقيقات وتقارير", "مقالات", "حوارات", "أبحاث ودراسات", "أدب وثقافة")}
 
@@ -135,7 +135,7 @@ class MaseerSite(Site):
 class AlqaedSite(Site):
     outlet_id = "alqaed"
     theme = tagdiv
-    page_size = 6
+    page_size = 4
     sections = {"العالمیة": "12", "باكستان": "5", "الأخبار": "3", "اقتصاد": "8", "رياضة": "9",
                 "آراء": "14", "English": "21"}
     api_root = "/ar/wp-json/"
