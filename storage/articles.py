@@ -39,7 +39,9 @@ class ArticleListener(Protocol):
 
 # Listeners every store gets, as "module:factory" (factory() -> ArticleListener). A feature adds
 # one line here; the factory may return None to stay out (e.g. not configured).
-DEFAULT_LISTENERS: list[str] = []
+DEFAULT_LISTENERS: list[str] = [
+    "storage.search:search_listener",
+]
 
 
 def default_listeners() -> list[ArticleListener]:

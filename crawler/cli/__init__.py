@@ -27,6 +27,8 @@ def main() -> None:
 
 # Registration: importing each module adds its commands to `main`.
 from crawler.cli import crawl as _crawl  # noqa: E402,F401
+from crawler.cli import export as _export  # noqa: E402,F401
 from crawler.cli import extract as _extract  # noqa: E402,F401
 from crawler.cli import mirror as _mirror  # noqa: E402,F401
 from crawler.cli import outlets as _outlets  # noqa: E402,F401
+from crawler.cli import search as _search  # noqa: E402,F401
