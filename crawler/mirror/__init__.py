@@ -53,6 +53,9 @@ def render_article(outlet_id: str, article: MirrorArticle | dict[str, Any] | str
         article = found
     elif isinstance(article, dict):
         article = article_from_dict(outlet_id, article, "render_article: ")
+    else:
+        # An article of a running Mirror: render this site's copy so widgets match the server.
+        article = next((a for a in site.articles if a.key == article.key), article)
     if not article.path:
         site.assign(article)
     with site.lock:

@@ -11,7 +11,7 @@ SUBHEAD = "## "  # corpus marker: this body line is a subheading (<h2>/<h3>), st
 DEFAULT_DATES = {"meta": True, "jsonld": True, "visible": None, "datetime_attr": True}
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: articles are mutable records looked up by object
 class MirrorArticle:
     outlet: str
     key: str  # stable corpus key, independent of URLs and scale

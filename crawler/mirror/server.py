@@ -38,6 +38,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY keep-alive clients wait for
+    # the delayed ACK (~40 ms per request), which would make the benchmark measure the kernel.
+    disable_nagle_algorithm = True
     server: _Server
 
     def version_string(self) -> str:

@@ -150,8 +150,20 @@ class Site:
     def menu(self) -> list[tuple[str, str]]:
         return [(name, self.section_url(name)) for name in self.sections]
 
+    def _memo(self, key: str, build):
+        # Per-version memo for lists every page needs (widgets, sections): keeps page rendering
+        # O(page) instead of O(site) when scale mode serves thousands of articles.
+        memo = self.__dict__.setdefault("_memo_store", {})
+        if memo.get("version") != self.version:
+            memo.clear()
+            memo["version"] = self.version
+        if key not in memo:
+            memo[key] = build()
+        return memo[key]
+
     def section_items(self, name: str) -> list[MirrorArticle]:
-        return [a for a in self._newest if a.section == name]
+        return self._memo(f"section:{name}",
+                          lambda: [a for a in self._newest if a.section == name])
 
     def recent(self, n: int) -> list[MirrorArticle]:
         return self._newest[:n]
@@ -159,16 +171,18 @@ class Site:
     def popular(self, n: int, offset: int = 0) -> list[MirrorArticle]:
         # A stable pseudo-random pick, like a view counter would give: old and new articles mix,
         # so widgets link to articles that are in neither the feed nor page 1 of listings.
-        ranked = sorted(self._newest, key=lambda a: hashlib.md5(a.key.encode()).digest())
+        ranked = self._memo("popular", lambda: sorted(
+            self._newest, key=lambda a: hashlib.md5(a.key.encode()).digest())[:20])
         return ranked[offset:offset + n] or self._newest[:n]
 
     def related(self, a: MirrorArticle, n: int) -> list[MirrorArticle]:
-        same = [b for b in self._newest if b.section == a.section and b is not a]
-        if len(same) < n:
-            same += [b for b in self._newest if b is not a and b not in same]
-        rank = self._rank.get(id(a), 0)
-        same.sort(key=lambda b: abs(self._rank.get(id(b), 0) - rank))
-        return same[:n]
+        # The section's articles nearest in time, as JNews/tagDiv "related" blocks tend to show.
+        pool = self.section_items(a.section)
+        if len(pool) <= n:
+            pool = self._newest
+        i = next((k for k, b in enumerate(pool) if b is a), 0)
+        near = pool[max(0, i - n):i] + pool[i + 1:i + 1 + n]
+        return near[:n]
 
     def neighbours(self, a: MirrorArticle) -> tuple[MirrorArticle | None, MirrorArticle | None]:
         i = self._rank.get(id(a))
