@@ -105,6 +105,19 @@ class Outlet(_Strict):
         parse_interval(value)
         return value
 
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            from crawler.schedule import cron_trigger  # late: it imports this module
+
+            try:
+                cron_trigger(value)
+            except ValueError as exc:
+                raise ValueError(f"not a crontab line (min hour day month weekday): "
+                                 f"{value!r}: {exc}") from None
+        return value
+
     # --- derived views -------------------------------------------------------------------
     @property
     def origin(self) -> str:

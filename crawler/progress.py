@@ -20,9 +20,10 @@ from twisted.internet import task
 def figures(stats: dict[str, Any]) -> dict[str, int]:
     """The progress figures from Scrapy's stats."""
     errors = sum(v for k, v in stats.items() if k.startswith("rasad/errors/"))
+    skipped = stats.get("rasad/conditional/lastmod_skipped", 0)  # answered without a request
     return {
-        "pages": stats.get("response_received_count", 0),
-        "unchanged": stats.get("rasad/pages/unchanged", 0),
+        "pages": stats.get("response_received_count", 0) - skipped,
+        "unchanged": stats.get("rasad/conditional/not_modified", 0),
         "articles": stats.get("rasad/extract/ok", 0),
         "new": stats.get("rasad/articles/new", 0),
         "errors": errors,

@@ -2,6 +2,7 @@
 figures when it closes. A run killed before closing stays 'running' until close_abandoned()."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy import signals
@@ -78,5 +79,16 @@ class RunRecord:
         db = connect(self.db_path)
         try:
             close_run(db, self.run_id, outcome, reason, counts)
+            _record_health(db, spider)
         finally:
             db.conn.close()
+
+
+def _record_health(db: Any, spider: Any) -> None:
+    """Open or close the outlet's health incidents now that its run is recorded (logged once)."""
+    from crawler import health  # late: health imports the config, not needed to count
+
+    try:
+        health.record(db, health.check(db, [spider.outlet]))
+    except Exception:  # a health-check bug must not lose the run record written above
+        logging.getLogger(__name__).exception("health check of %s failed", spider.name)

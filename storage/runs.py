@@ -79,3 +79,11 @@ def _alive(pid: int | None) -> bool:
 
 def recent_runs(db: sqlite_utils.Database, limit: int = 20) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]))
+
+
+def cancel_running(db: sqlite_utils.Database, pid: int, reason: str) -> int:
+    """Close as 'cancelled' the runs a process we had to kill left open (rasad run's stop)."""
+    with transaction(db) as conn:
+        return conn.execute(
+            "UPDATE crawl_runs SET outcome = 'cancelled', reason = ?, finished = ? "
+            "WHERE pid = ? AND outcome = 'running'", (reason, now_iso(), pid)).rowcount

@@ -1,0 +1,82 @@
+"""`rasad status`: one line per outlet — last run, new articles, errors, extraction, verdict."""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from crawler.cli import main
+from crawler.cli.options import config_option, db_option, load
+
+
+def _pct(value: float | None) -> str:
+    return "   -" if value is None else f"{value * 100:3.0f}%"
+
+
+def _ago(started: str | None, now: datetime) -> str:
+    from crawler.health import duration
+    from storage.status import parse_iso
+
+    when = parse_iso(started)
+    return f"{duration((now - when).total_seconds())} ago" if when else "-"
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--outlet", "outlet_ids", multiple=True, metavar="ID",
+              help="Only this outlet (repeatable; default: all).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per outlet (JSON Lines).")
+def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
+           outlet_ids: tuple[str, ...], as_json: bool) -> None:
+    """Show each outlet's health: last run, new articles, errors, extraction, verdict.
+
+    The verdict is ok, stale, failing or extraction broken, with the reason; the columns are
+    the last run (when, outcome), articles first stored in the last 24 hours and 7 days, the
+    share of requests that failed in 7 days, and the share of recent article pages that gave a
+    body, and of those a date.
+
+    \b
+    Examples:
+        rasad status --db rasad.db
+        rasad status --outlet maseer --json
+    """
+    from crawler import health
+    from storage.db import connect, connect_readonly
+    from storage.schema import migration_files
+    from storage.status import open_incidents
+
+    config, _ = load(config_path, origins)
+    outlets = config.select(outlet_ids)
+    if not Path(db_path).exists():
+        raise click.ClickException(f"database not found: {db_path} (run `rasad crawl` first)")
+    db = connect_readonly(db_path)
+    applied = {r[0] for r in db.conn.execute("SELECT name FROM schema_migrations")}
+    if not {name for name, _ in migration_files()} <= applied:
+        db.conn.close()
+        db = connect(db_path)  # an older store: bring it forward once, as every command does
+    now = datetime.now(UTC)
+    try:
+        healths = health.check(db, outlets, now)
+        incidents = {(i["outlet"], i["kind"]): i for i in open_incidents(db)}
+    finally:
+        db.conn.close()
+    for h in healths:
+        if as_json:
+            record = h.as_dict()
+            record["incidents"] = [incidents[(h.outlet, k)] for k in h.problems
+                                   if (h.outlet, k) in incidents]
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        last = h.last_run
+        run = f"{_ago(last['started'], now)} {last['outcome']}" if last else "never"
+        line = (f"{h.outlet:<16} {h.verdict:<17} last {run:<20} new 24h {h.new_24h:>4}  "
+                f"7d {h.new_7d:>4}  errors {_pct(h.error_rate)}  body {_pct(h.body_share)}  "
+                f"date {_pct(h.date_share)}")
+        if h.reason:
+            line += f"  — {h.reason}"
+        if len(h.problems) > 1:
+            line += "; also " + "; ".join(r for k, r in list(h.problems.items())[1:])
+        click.echo(line)
