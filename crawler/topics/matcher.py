@@ -36,7 +36,9 @@ class TopicMatch:
     matched: bool
     score: float
     threshold: float
-    terms: dict[str, dict[str, int]] = field(default_factory=dict)  # group → term → count
+    # group (or exclusion) → configured term → occurrences; the article's own words are in
+    # `evidence` and quoted in `reasons`
+    terms: dict[str, dict[str, int]] = field(default_factory=dict)
     countries: dict[str, int] = field(default_factory=dict)  # ISO2 → mentions
     states: dict[str, int] = field(default_factory=dict)  # USPS → mentions
     excluded_by: list[str] = field(default_factory=list)  # exclusions that cost points
@@ -251,8 +253,7 @@ def _match(topic: Topic, title: str, body: str) -> TopicMatch:
         if found:
             parts = [f"{code} «{place_forms[(kind, code)].most_common(1)[0][0]}» ×{n}"
                      for code, n in found.items()]
-            lines_ = ", ".join(parts)
-            result.reasons.append(f"{label}: {lines_}")
+            result.reasons.append(f"{label}: {', '.join(parts)}")
     return result
 
 
