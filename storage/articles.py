@@ -41,6 +41,7 @@ class ArticleListener(Protocol):
 # one line here; the factory may return None to stay out (e.g. not configured).
 DEFAULT_LISTENERS: list[str] = [
     "storage.search:search_listener",
+    "crawler.alerts.listener:make_listener",
 ]
 
 

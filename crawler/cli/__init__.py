@@ -26,6 +26,7 @@ def main() -> None:
 
 
 # Registration: importing each module adds its commands to `main`.
+from crawler.cli import alerts as _alerts  # noqa: E402,F401
 from crawler.cli import crawl as _crawl  # noqa: E402,F401
 from crawler.cli import export as _export  # noqa: E402,F401
 from crawler.cli import extract as _extract  # noqa: E402,F401
@@ -34,3 +35,4 @@ from crawler.cli import outlets as _outlets  # noqa: E402,F401
 from crawler.cli import run as _run  # noqa: E402,F401
 from crawler.cli import search as _search  # noqa: E402,F401
 from crawler.cli import status as _status  # noqa: E402,F401
+from crawler.cli import topics as _topics  # noqa: E402,F401

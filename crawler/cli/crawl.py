@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from crawler.cli import alerts as alerts_hooks
 from crawler.cli import main
 from crawler.cli.options import config_option, db_option, load
 
@@ -19,8 +20,11 @@ from crawler.cli.options import config_option, db_option, load
               help="Override every outlet's delay between requests (seconds).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON Lines.")
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log, -vv: DEBUG.")
+@click.option("--alert-backfill", is_flag=True,
+              help="Alert on an outlet's first crawl too (default: a baseline, not alerted).")
 def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
-          outlet_ids: tuple[str, ...], delay: float | None, as_json: bool, verbose: int) -> None:
+          outlet_ids: tuple[str, ...], delay: float | None, as_json: bool, verbose: int,
+          alert_backfill: bool) -> None:
     """Crawl the configured outlets once and store new articles.
 
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
@@ -40,6 +44,7 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
+    alerts_hooks.before_crawl(alert_backfill)
     results = run_crawl(config, [o.id for o in outlets], db_path, moved, overrides)
     failed = 0
     for result in results:
@@ -56,5 +61,6 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
                        f"({result.finish_reason})")
         if result.finish_reason != "finished" or (c["pages_fetched"] == 0 and c["errors"]):
             failed += 1
+    alerts_hooks.after_crawl(db_path, as_json)
     if failed == len(results) and results:
         sys.exit(1)

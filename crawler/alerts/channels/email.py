@@ -1,0 +1,78 @@
+"""E-mail over SMTP (smtplib): plain text, UTF-8, the delivery id as Message-ID so mail clients
+and archives collapse a resend. SMTP 4xx and network errors retry; 5xx is final."""
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.policy import default
+from email.utils import formatdate
+
+from crawler.alerts.channels.base import Outcome, Redactor, env, short
+from crawler.alerts.config import Channel
+from crawler.alerts.message import Message, plain_text, subject
+
+# Python's header folding drops the space between two RFC 2047 encoded words when it splits an
+# Arabic subject over lines; one unfolded line (subjects are capped) keeps every space.
+_POLICY = default.clone(max_line_length=998)
+MAX_SUBJECT = 200
+
+
+def build_email(channel: Channel, message: Message) -> EmailMessage:
+    mail = EmailMessage(policy=_POLICY)
+    text = subject(message)
+    mail["Subject"] = text if len(text) <= MAX_SUBJECT else text[: MAX_SUBJECT - 1] + "…"
+    mail["From"] = channel.sender
+    mail["To"] = ", ".join(channel.to)
+    mail["Date"] = formatdate(usegmt=True)
+    mail["Message-ID"] = f"<{message.id}@rasad.alerts>"
+    mail["X-Rasad-Delivery"] = message.id
+    mail.set_content(plain_text(message), charset="utf-8")
+    return mail
+
+
+class EmailSender:
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.username = env(channel.username_env)
+        self.password = env(channel.password_env)
+        self.redact = Redactor([self.password])
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.channel
+        if c.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
+                                                  context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            if c.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if self.username and self.password:
+            smtp.login(self.username, self.password)
+        return smtp
+
+    def send(self, message: Message) -> Outcome:
+        mail = build_email(self.channel, message)
+        try:
+            with self._connect() as smtp:
+                refused = smtp.send_message(mail)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            return Outcome(ok=False, retry=all(400 <= c < 500 for c in codes),
+                           status=codes[0] if codes else None,
+                           error=short(self.redact(f"recipients refused: {exc.recipients}")))
+        except smtplib.SMTPResponseException as exc:
+            detail = exc.smtp_error.decode("utf-8", "replace") \
+                if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+            return Outcome(ok=False, retry=400 <= exc.smtp_code < 500, status=exc.smtp_code,
+                           error=short(self.redact(f"SMTP {exc.smtp_code}: {detail}")))
+        except (smtplib.SMTPException, OSError) as exc:  # network, timeout, disconnect
+            return Outcome(ok=False, retry=True,
+                           error=short(self.redact(f"{type(exc).__name__}: {exc}")))
+        if refused:  # some recipients accepted: the message is out, resending would duplicate
+            return Outcome(ok=True, status=250,
+                           error=short(self.redact(f"some recipients refused: {refused}")))
+        return Outcome(ok=True, status=250)
+
+    def close(self) -> None:
+        pass

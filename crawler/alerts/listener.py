@@ -1,0 +1,87 @@
+"""The topic listener: runs inside each article's write transaction (storage.articles), records
+the article's verdict for every topic in article_topics and, for a new article that matched,
+one alert_outbox row per subscribed channel — so an article and its alert commit together or not
+at all.
+
+Configuration comes from the environment because the store builds its listeners without
+arguments: RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS (default config/alerts.toml),
+RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad crawl --alert-backfill`).
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from crawler.alerts.config import AlertsConfig, load_alerts
+from crawler.article import Article
+from storage.alerts import BASELINE, PENDING, enqueue, outlet_in_baseline, record_topic, story_of
+
+BACKFILL_ENV = "RASAD_ALERT_BACKFILL"
+_lock = threading.Lock()
+_topics_cache: dict[tuple[str, float], dict[str, Any]] = {}
+
+
+def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
+    """Compiled topics, once per process and file version (a crawl opens one store per outlet)."""
+    from crawler.topics import load_topics
+    from crawler.topics.rules import DEFAULT_TOPICS
+
+    p = Path(path or os.environ.get("RASAD_TOPICS") or DEFAULT_TOPICS)
+    key = (str(p.resolve()), p.stat().st_mtime if p.exists() else 0.0)
+    with _lock:
+        if key not in _topics_cache:
+            _topics_cache.clear()
+            _topics_cache[key] = load_topics(p)
+        return _topics_cache[key]
+
+
+def backfill_requested() -> bool:
+    return os.environ.get(BACKFILL_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def verdict_why(m: Any, label: str) -> dict[str, Any]:
+    """The `why` column: what the alert quotes and `rasad topics explain` shows."""
+    return {"label": label, "threshold": m.threshold, "reasons": list(m.reasons),
+            "terms": m.terms, "excluded_by": list(m.excluded_by)}
+
+
+class TopicListener:
+    def __init__(
+        self, topics: dict[str, Any], alerts: AlertsConfig, backfill: bool = False
+    ) -> None:
+        self.topics = topics
+        self.alerts = alerts
+        self.backfill = backfill
+        alerts.check_topics(topics)
+
+    def article_written(
+        self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
+    ) -> None:
+        matched = []
+        for topic in self.topics.values():
+            m = topic.match(article.title or "", article.body or "")
+            record_topic(conn, article_id, topic.id, m.matched, m.score,
+                         verdict_why(m, topic.label), m.countries, m.states)
+            if m.matched:
+                matched.append(topic.id)
+        # "revised" (a minor edit) never alerts. "new" and "updated" (a material change) may:
+        # the outbox key lets a story alert once per topic and channel, so an update alerts
+        # only an article that did not match before.
+        if status not in ("new", "updated") or not matched:
+            return
+        baseline = not self.backfill and outlet_in_baseline(conn, article.outlet)
+        story = story_of(conn, article_id)
+        for topic_id in matched:
+            channels = [c.id for c in self.alerts.enabled(topic_id)]
+            # Baseline matches are recorded too: the story is then known, and a reprint of it
+            # on another outlet later is not news either.
+            enqueue(conn, story, article_id, topic_id, channels,
+                    status=BASELINE if baseline else PENDING)
+
+
+def make_listener() -> TopicListener:
+    """The DEFAULT_LISTENERS factory (storage.articles)."""
+    return TopicListener(load_topics_cached(), load_alerts(), backfill_requested())
