@@ -35,4 +35,4 @@ for _id in _outlet_ids():
     if importlib.util.find_spec(f"spiders.{_id}") is None:
         _cls = spider_class(_id)
         globals()[_cls.__name__] = _cls
-    del _cls  # a second reference would make Scrapy list the spider twice
+        del _cls  # a second reference would make Scrapy list the spider twice
