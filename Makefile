@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/python -m crawler.demo
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # rasad serve browser test
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -34,5 +34,6 @@ from crawler.cli import mirror as _mirror  # noqa: E402,F401
 from crawler.cli import outlets as _outlets  # noqa: E402,F401
 from crawler.cli import run as _run  # noqa: E402,F401
 from crawler.cli import search as _search  # noqa: E402,F401
+from crawler.cli import serve as _serve  # noqa: E402,F401
 from crawler.cli import status as _status  # noqa: E402,F401
 from crawler.cli import topics as _topics  # noqa: E402,F401

@@ -1,0 +1,39 @@
+"""`rasad serve`: Datasette on the store, read-only, with rasad's search, queries and charts."""
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+
+SETTINGS = {
+    # A shared two-core machine: leave room for a slow search on a large store.
+    "sql_time_limit_ms": "3000",
+    "default_page_size": "50",
+}
+
+
+def datasette_args(db_path: str | Path, metadata_path: str | Path, host: str,
+                   port: int) -> list[str]:
+    """Arguments for `datasette serve`. Datasette opens a mutable file with mode=ro for every
+    query, so the web view cannot change the store."""
+    args = ["serve", str(db_path), "--metadata", str(metadata_path),
+            "--plugins-dir", str(PLUGINS_DIR), "--host", host, "--port", str(port)]
+    for key, value in SETTINGS.items():
+        args += ["--setting", key, value]
+    return args
+
+
+def run(db_path: str | Path, host: str, port: int) -> None:
+    """Serve until interrupted (blocks)."""
+    from datasette.cli import cli
+
+    from crawler.serve.metadata import metadata
+
+    db_name = Path(db_path).stem  # Datasette names a database after its file
+    with tempfile.TemporaryDirectory(prefix="rasad-serve-") as tmp:
+        meta = Path(tmp) / "metadata.json"
+        meta.write_text(json.dumps(metadata(db_name), ensure_ascii=False), encoding="utf-8")
+        cli.main(datasette_args(db_path, meta, host, port), prog_name="rasad serve",
+                 standalone_mode=False)

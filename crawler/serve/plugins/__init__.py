@@ -1,0 +1,1 @@
+"""Datasette plugins loaded by `rasad serve` (--plugins-dir loads every module here)."""
