@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.alerts import demo as alerts_demo
 from crawler.mirror import Mirror
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,10 @@ def main() -> int:
         _rasad(*crawl)
         print("\n== second crawl: nothing new, no article fetched again ==")
         _rasad(*crawl)
+        print("\n== the mirror publishes 2 partnership stories (one also on a 2nd outlet) and a "
+              "hard negative; third crawl ==")
+        alerts_demo.publish(mirror)
+        _rasad(*crawl)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         print("\n== stored articles per outlet ==")
         for outlet, count, dated in conn.execute(
@@ -47,6 +52,8 @@ def main() -> int:
             "SELECT outlet, published, title FROM articles ORDER BY published DESC LIMIT 5"
         ):
             print(f"  {published or '?':<10}  {outlet:<15} {title}")
+    print("\n== alerts fired (JSON Lines channel: demo-data/alerts.jsonl) ==")
+    alerts_demo.show(db, DATA / "alerts.jsonl")
     print(f"\ndatabase: {db}")
     return 0
 

@@ -5,6 +5,7 @@ crawl alerts on the two stories, once each."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +74,12 @@ def publish(mirror: Any) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-def show(jsonl: Path) -> None:
-    """Print the alerts a JSON Lines channel received."""
+def show(db: Path, jsonl: Path) -> None:
+    """Print the alerts a JSON Lines channel received, and what the baseline held back."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        held = conn.execute("SELECT count(*) FROM alert_outbox WHERE status = 'baseline'")
+        print(f"  first crawl: {held.fetchone()[0]} matching stories recorded as the baseline, "
+              "not sent (rasad crawl --alert-backfill would send them)")
     if not jsonl.exists():
         print("  (no alert was sent)")
         return
