@@ -95,8 +95,9 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
                     link = href
                 elif (child.text or "").strip() and link is None:
                     link = child.text.strip()
-            elif name in ("pubDate", "published", "updated", "date") and date is None:
-                date = (child.text or "").strip() or None
+            elif name == "updated" or (name in ("pubDate", "published", "date") and date is None):
+                # Atom's <updated> wins over <published>: it tells when the entry last changed
+                date = (child.text or "").strip() or date
             elif name == "guid" and link is None and child.get("isPermaLink") != "false":
                 link = (child.text or "").strip() or None
         if link:

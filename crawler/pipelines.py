@@ -1,4 +1,7 @@
-"""Storage pipeline: canonical key + aliases → ArticleStore (one transaction per article)."""
+"""Storage pipeline: canonical key + aliases → ArticleStore (one transaction per article).
+
+Settings: RASAD_DB (the store), RASAD_MATERIAL_CHANGE (share of words, 0–1, from which a changed
+article counts as materially updated; default storage.versions.DEFAULT_MATERIAL_CHANGE)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,13 +11,15 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import FoundArticle
 from crawler.urls import canonical, same_site
 from storage.articles import ArticleStore
-from storage.db import connect
+from storage.db import connect, now_iso
+from storage.versions import parse_threshold
 
 
 class StorePipeline:
-    def __init__(self, db_path: str, stats: Any) -> None:
+    def __init__(self, db_path: str, stats: Any, material_change: float | None = None) -> None:
         self.db_path = db_path
         self.stats = stats
+        self.material_change = parse_threshold(material_change)
         self.store: ArticleStore | None = None
 
     @classmethod
@@ -22,12 +27,16 @@ class StorePipeline:
         db_path = crawler.settings.get("RASAD_DB")
         if not db_path:
             raise NotConfigured("RASAD_DB is not set")
-        pipeline = cls(db_path, crawler.stats)
+        pipeline = cls(db_path, crawler.stats,
+                       parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")))
         pipeline.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to process_item()
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
-        self.store = ArticleStore(connect(self.db_path))
+        self.store = ArticleStore(connect(self.db_path), material_change=self.material_change)
+        backfilled = self.store.backfill()  # stores from before deduplication, once
+        if backfilled:
+            self.stats.inc_value("rasad/articles/backfilled", backfilled)
 
     def close_spider(self, spider: Any = None) -> None:
         if self.store is not None:
@@ -40,15 +49,29 @@ class StorePipeline:
         outlet = spider.outlet
         article = item.article
         rules = outlet.url_rules
-        # The page's own canonical link is trusted only on the same site; a wrong or foreign
-        # canonical must not merge two articles.
+        fetched_key = canonical(article.url, rules)
+        # The page's own canonical link (rel=canonical, else og:url) is trusted only on the same
+        # site and when it is an article URL; the store also refuses it when it names a stored
+        # article with an unrelated text (a CMS that puts one canonical on every page).
         page_canonical = article.canonical_url
         trusted = page_canonical and same_site(page_canonical, article.url) and \
             outlet.is_article_url(page_canonical)
-        key = canonical(page_canonical if trusted else article.url, rules)
+        key = canonical(page_canonical, rules) if trusted else fetched_key
+        seen = [u for u in [*item.urls, article.url] if outlet.is_allowed(u)]
+        # Every URL seen for the article is kept: its canonical form (what the spider checks)
+        # and, when different, the URL exactly as fetched (what an analyst may have in hand).
+        aliases = {canonical(u, rules) for u in seen} | {u.split("#", 1)[0] for u in seen}
+        known = getattr(spider, "known", None)
+        revisit_for = known.taken(aliases | {key}) if hasattr(known, "taken") else None
         article.canonical_url = key
-        aliases = {canonical(u, rules) for u in [*item.urls, article.url] if outlet.is_allowed(u)}
-        result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None))
-        spider.known.update(aliases | {key})
+        result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
+                                fetched_key=fetched_key, source_modified=revisit_for)
+        stored = aliases | {key}
+        if hasattr(known, "stored"):
+            known.stored(stored, max(now_iso(), revisit_for or ""))
+        elif known is not None:
+            known.update(stored)
         self.stats.inc_value(f"rasad/articles/{result.status}")
+        if result.reprint:
+            self.stats.inc_value("rasad/articles/reprint")
         return item

@@ -12,6 +12,8 @@ NEWSPIDER_MODULE = "spiders"
 RASAD_CONFIG = os.environ.get("RASAD_CONFIG", "")
 RASAD_DB = os.environ.get("RASAD_DB", "rasad.db")
 RASAD_ORIGINS = os.environ.get("RASAD_ORIGINS", "")
+# Share of words (0-1) from which a changed article is a material update (storage/versions.py).
+RASAD_MATERIAL_CHANGE = os.environ.get("RASAD_MATERIAL_CHANGE", "")
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True

@@ -1,6 +1,10 @@
-"""Article writes and lookups. Idempotency lives in the schema: the canonical URL is UNIQUE and
-every write is `INSERT … ON CONFLICT DO NOTHING`, so concurrent or repeated crawls cannot
-create a second row for one article."""
+"""Article writes and lookups, deduplicated (see README, "Deduplication"):
+
+- URL: the canonical URL and every alias it was reached by (article_urls) name one article;
+- text: the same normalised body under another URL of the same outlet is the same article;
+- story: a verbatim or near copy on another outlet gets its own row and the original's story_id;
+- versions: a stored URL whose body changed becomes a new version (article_versions), "updated"
+  when the change is material (RASAD_MATERIAL_CHANGE), "revised" otherwise."""
 from __future__ import annotations
 
 import importlib
@@ -13,24 +17,44 @@ from typing import Protocol
 import sqlite_utils
 
 from crawler.article import Article
+from storage import fingerprint as fp
+from storage import stories, versions
 from storage.db import now_iso, transaction
+from storage.stories import Match, Text
+from storage.versions import DEFAULT_MATERIAL_CHANGE
 
 _COLUMNS = (
     "outlet", "url", "canonical_url", "title", "body", "published", "published_source",
     "author", "language", "section", "tags", "image", "caption", "date_flags",
-    "first_seen", "last_seen", "run_id",
+    "first_seen", "last_seen", "run_id", "story_id", "content_hash", "fingerprint",
+    "last_fetched", "source_modified",
 )
+_MARKS = ", ".join("?" for _ in _COLUMNS)
 
 
 @dataclass(frozen=True)
 class AddResult:
     article_id: int
-    status: str  # "new" or "duplicate"
+    status: str  # "new", "duplicate", "updated" (material change) or "revised" (minor change)
+    story_id: int | None = None  # == article_id for the first article of a story
+    version: int = 1
+    changed: float = 0.0  # share of words changed, for "updated"/"revised"
+
+    @property
+    def reprint(self) -> bool:
+        """A new article that joined a story first stored under another article."""
+        return self.status == "new" and self.story_id not in (None, self.article_id)
 
 
 class ArticleListener(Protocol):
     """Called inside the article's write transaction (so its own rows commit or roll back with
-    the article): search indexing, the alert outbox, … `status` is "new" or "updated"."""
+    the article): search indexing, the alert outbox, … `status` is
+    - "new": a new row; `articles.story_id` is already set (≠ article_id: a reprint of a story
+      stored earlier, possibly on another outlet);
+    - "updated": a stored article's text changed materially (RASAD_MATERIAL_CHANGE): re-index,
+      and an alert may fire again;
+    - "revised": its text changed below that threshold: re-index, do not alert again.
+    An unchanged refetch ("duplicate") calls no listener."""
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
@@ -56,70 +80,197 @@ def default_listeners() -> list[ArticleListener]:
 
 
 class ArticleStore:
+    """Writes articles: one transaction per article, deduplicated by URL, text and story.
+
+    Idempotency is the database's: `BEGIN IMMEDIATE` serialises writers (a second crawl waits
+    for the lock, then sees the first one's rows), `articles.canonical_url` and
+    `article_urls.url` are UNIQUE, versions are UNIQUE per (article, version), and every insert
+    is `INSERT … ON CONFLICT`, so a repeated, concurrent or restarted crawl cannot add a row."""
+
     def __init__(
-        self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] | None = None
+        self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] | None = None,
+        material_change: float = DEFAULT_MATERIAL_CHANGE,
     ) -> None:
         self.db = db
         self.listeners = list(default_listeners() if listeners is None else listeners)
+        self.material_change = material_change
 
     def add(
-        self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None
+        self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None,
+        *, fetched_key: str | None = None, source_modified: str | None = None,
     ) -> AddResult:
-        """Store `article` under canonical `key` unless that key (or an alias of it) is stored.
-        The article row and its URL aliases are written in one transaction."""
-        seen = now_iso()
+        """Store `article` under canonical `key` with its URL `aliases`, in one transaction.
+
+        `fetched_key` is the canonical form of the URL actually fetched, when `key` came from
+        the page's own canonical link: if that link names a stored article with an unrelated
+        text, the link is wrong and the page is stored under `fetched_key` instead.
+        `source_modified` is the sitemap/feed date that made the spider refetch the page."""
+        text = Text.of(article.body)  # CPU work before taking the write lock
+        with transaction(self.db) as conn:
+            return self.write(conn, article, key, aliases, run_id=run_id, text=text,
+                              fetched_key=fetched_key, source_modified=source_modified)
+
+    def write(
+        self, conn: sqlite3.Connection, article: Article, key: str, aliases: Iterable[str] = (),
+        *, run_id: int | None = None, text: Text | None = None, fetched_key: str | None = None,
+        source_modified: str | None = None, seen: str | None = None,
+    ) -> AddResult:
+        """`add()` inside the caller's transaction (bulk loads write many articles per one)."""
+        seen = seen or now_iso()
+        text = text or Text.of(article.body)
+        urls = {key, *aliases}
+        found = self._resolve(conn, key, urls, fetched_key, text)
+        if found is None and fetched_key and fetched_key != key and _found_by(conn, [key]):
+            key, urls = fetched_key, urls - {key}  # the canonical link named another article
+        exact = None
+        if found is None and text.signature is not None:
+            exact = stories.exact_match(conn, text, article.outlet)
+            if exact is not None and exact.outlet == article.outlet:
+                found = exact.article_id  # the same text under another URL: the same article
+        if found is None:
+            result = self._insert(conn, article, key, text, exact, run_id, seen, source_modified)
+        else:
+            result = self._refetched(conn, found, article, text, run_id, seen, source_modified)
+        conn.executemany(
+            "INSERT INTO article_urls (url, article_id, outlet, first_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(url) DO NOTHING",
+            [(u, result.article_id, article.outlet, seen) for u in sorted(urls)],
+        )
+        return result
+
+    # --- the three outcomes -----------------------------------------------------------------
+    def _resolve(self, conn: sqlite3.Connection, key: str, urls: set[str],
+                 fetched_key: str | None, text: Text) -> int | None:
+        """The stored article these URLs name, if any. A page reached by a URL of its own is that
+        article; one named only by its canonical link must also have a related text."""
+        hits = _found_by(conn, urls)
+        via_fetched = sorted(aid for url, aid in hits if url != key)
+        if via_fetched:
+            return via_fetched[0]
+        via_key = [aid for url, aid in hits if url == key]
+        if not via_key:
+            return None
+        if not fetched_key or fetched_key == key:
+            return via_key[0]
+        row = conn.execute("SELECT content_hash, fingerprint FROM articles WHERE id = ?",
+                           via_key).fetchone()
+        if row[0] == text.hash:
+            return via_key[0]
+        if row[1] is not None and text.signature is not None and \
+                fp.similarity(row[1], text.signature) >= fp.NEAR_DUPLICATE:
+            return via_key[0]  # a corrected text reached through a new URL shape
+        return None
+
+    def _insert(self, conn: sqlite3.Connection, article: Article, key: str, text: Text,
+                exact: Match | None, run_id: int | None, seen: str,
+                source_modified: str | None) -> AddResult:
+        story = exact
+        if story is None and text.signature is not None:
+            story = stories.near_match(conn, text.signature)
         row = article.to_dict()
         row.update(
-            canonical_url=key,
-            tags=json.dumps(article.tags, ensure_ascii=False),
-            date_flags=json.dumps(article.date_flags),
-            first_seen=seen,
-            last_seen=seen,
-            run_id=run_id,
+            canonical_url=key, tags=json.dumps(article.tags, ensure_ascii=False),
+            date_flags=json.dumps(article.date_flags), first_seen=seen, last_seen=seen,
+            run_id=run_id, story_id=story.story_id if story else None,
+            content_hash=text.hash, fingerprint=text.signature, last_fetched=seen,
+            source_modified=source_modified,
         )
-        urls = {key, *aliases}
-        with transaction(self.db) as conn:
-            known = self._lookup(conn, urls)
-            if known is not None:
-                article_id, status = known, "duplicate"
-                conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (seen, article_id))
-            else:
-                placeholders = ", ".join("?" for _ in _COLUMNS)
-                cursor = conn.execute(
-                    f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
-                    "ON CONFLICT(canonical_url) DO NOTHING RETURNING id",
-                    [row[c] for c in _COLUMNS],
-                )
-                inserted = cursor.fetchone()
-                if inserted is None:  # lost a race with another writer: theirs stands
-                    article_id = conn.execute(
-                        "SELECT id FROM articles WHERE canonical_url = ?", (key,)
-                    ).fetchone()[0]
-                    status = "duplicate"
-                else:
-                    article_id, status = inserted[0], "new"
-                    for listener in self.listeners:
-                        listener.article_written(conn, article_id, article, status)
-            conn.executemany(
-                "INSERT INTO article_urls (url, article_id, outlet, first_seen) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(url) DO NOTHING",
-                [(u, article_id, article.outlet, seen) for u in sorted(urls)],
-            )
-        return AddResult(article_id, status)
+        cursor = conn.execute(
+            f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({_MARKS}) "
+            "ON CONFLICT(canonical_url) DO NOTHING RETURNING id",
+            [row[c] for c in _COLUMNS],
+        )
+        inserted = cursor.fetchone()
+        if inserted is None:  # the key is stored but was not among article_urls: same article
+            existing = conn.execute("SELECT id FROM articles WHERE canonical_url = ?",
+                                    (key,)).fetchone()[0]
+            return self._refetched(conn, existing, article, text, run_id, seen, source_modified)
+        article_id = inserted[0]
+        story_id = story.story_id if story else article_id
+        if story is None:
+            conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
+        stories.index(conn, article_id, text.signature)
+        self._notify(conn, article_id, article, "new")
+        return AddResult(article_id, "new", story_id, 1)
 
-    @staticmethod
-    def _lookup(conn: object, urls: Iterable[str]) -> int | None:
-        urls = list(urls)
-        marks = ", ".join("?" for _ in urls)
-        found = conn.execute(  # type: ignore[attr-defined]
-            f"SELECT article_id FROM article_urls WHERE url IN ({marks}) LIMIT 1", urls
-        ).fetchone()
-        return found[0] if found else None
+    def _refetched(self, conn: sqlite3.Connection, article_id: int, article: Article, text: Text,
+                   run_id: int | None, seen: str, source_modified: str | None) -> AddResult:
+        """A stored article met again: the same text (duplicate) or a new version."""
+        old = conn.execute(
+            "SELECT content_hash, title, body, version, fingerprint, story_id, first_seen, run_id "
+            "FROM articles WHERE id = ?", (article_id,)).fetchone()
+        old_hash = old[0] or Text.of(old[2]).hash
+        story_id = old[5] if old[5] is not None else article_id
+        if old_hash == text.hash:
+            conn.execute(
+                "UPDATE articles SET last_seen = ?, last_fetched = ?, source_modified = "
+                "max(coalesce(source_modified, ''), coalesce(?, '')) WHERE id = ?",
+                (seen, seen, source_modified, article_id))
+            return AddResult(article_id, "duplicate", story_id, old[3])
+        change = versions.measure(fp.normalized_tokens(old[2]), text.words)
+        material = change.changed >= self.material_change
+        version = old[3] + 1
+        if old[3] == 1:  # the first change: keep the text first stored as version 1
+            versions.record(conn, article_id, 1, old[6], old[1], old[2], old_hash, run_id=old[7])
+        versions.record(conn, article_id, version, seen, article.title, article.body, text.hash,
+                        change, material, run_id)
+        conn.execute(
+            "UPDATE articles SET title = ?, body = ?, published = coalesce(?, published), "
+            "published_source = coalesce(?, published_source), author = ?, language = ?, "
+            "section = ?, tags = ?, image = ?, caption = ?, date_flags = ?, content_hash = ?, "
+            "fingerprint = ?, version = ?, updated = ?, last_seen = ?, last_fetched = ?, "
+            "source_modified = max(coalesce(source_modified, ''), coalesce(?, '')) WHERE id = ?",
+            (article.title, article.body, article.published, article.published_source,
+             article.author, article.language, article.section,
+             json.dumps(article.tags, ensure_ascii=False), article.image, article.caption,
+             json.dumps(article.date_flags), text.hash, text.signature, version, seen, seen, seen,
+             source_modified, article_id))
+        stories.unindex(conn, article_id, old[4])
+        stories.index(conn, article_id, text.signature)
+        status = "updated" if material else "revised"
+        self._notify(conn, article_id, article, status)
+        return AddResult(article_id, status, story_id, version, change.changed)
+
+    def _notify(self, conn: sqlite3.Connection, article_id: int, article: Article,
+                status: str) -> None:
+        for listener in self.listeners:
+            listener.article_written(conn, article_id, article, status)
+
+    # --- upkeep and reads -------------------------------------------------------------------
+    def backfill(self, batch: int = 500) -> int:
+        """Hash, fingerprint and assign stories to articles stored before deduplication existed
+        (oldest first, so the earliest copy of a story is its root). Returns how many."""
+        done = 0
+        while True:
+            with transaction(self.db) as conn:
+                rows = conn.execute(
+                    "SELECT id, body FROM articles WHERE content_hash IS NULL ORDER BY id LIMIT ?",
+                    (batch,)).fetchall()
+                for article_id, body in rows:
+                    text = Text.of(body)
+                    match = stories.near_match(conn, text.signature) if text.signature else None
+                    conn.execute(
+                        "UPDATE articles SET content_hash = ?, fingerprint = ?, story_id = ? "
+                        "WHERE id = ?", (text.hash, text.signature,
+                                         match.story_id if match else article_id, article_id))
+                    stories.index(conn, article_id, text.signature)
+            done += len(rows)
+            if len(rows) < batch:
+                return done
 
     def known_urls(self, outlet: str) -> set[str]:
         """Every canonical URL already stored for `outlet` (articles and their aliases)."""
         rows = self.db.conn.execute("SELECT url FROM article_urls WHERE outlet = ?", (outlet,))
         return {r[0] for r in rows}
+
+    def revisit_marks(self, outlet: str) -> dict[str, str]:
+        """URL → the newer of (last fetch, last source date acted on), UTC ISO: a sitemap or
+        feed date newer than this means the page changed since we read it."""
+        rows = self.db.conn.execute(
+            "SELECT u.url, max(coalesce(a.last_fetched, a.last_seen), "
+            "coalesce(a.source_modified, '')) FROM article_urls u "
+            "JOIN articles a ON a.id = u.article_id WHERE u.outlet = ?", (outlet,))
+        return dict(rows.fetchall())
 
     def count(self, outlet: str | None = None) -> int:
         if outlet is None:
@@ -127,3 +278,10 @@ class ArticleStore:
         return self.db.conn.execute(
             "SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)
         ).fetchone()[0]
+
+
+def _found_by(conn: sqlite3.Connection, urls: Iterable[str]) -> list[tuple[str, int]]:
+    urls = list(urls)
+    marks = ", ".join("?" for _ in urls)
+    return conn.execute(
+        f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})", urls).fetchall()

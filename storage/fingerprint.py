@@ -1,0 +1,120 @@
+"""Text fingerprints for deduplication: an exact content hash and a MinHash signature with LSH
+band keys, both computed on `crawler.arabic.normalize()`d word tokens.
+
+- `content_hash`: the normalised body's tokens joined by one space, hashed. Harakat, tatweel,
+  hamza seats, ى/ي, ة/ه, Arabic-Indic digits, punctuation and whitespace do not change it.
+- `signature`: a MinHash of the set of word bigrams (shingles), one-permutation hashing into
+  SIGNATURE_SIZE bins with "optimal densification" (Shrivastava 2017) for empty bins, so a whole
+  signature costs one pass over the shingles instead of one pass per hash function. The share of
+  equal bins between two signatures estimates the Jaccard similarity of their shingle sets.
+- `band_keys`: the signature cut into BANDS bands of ROWS bins, each hashed to one integer. Two
+  texts whose signatures agree on a whole band are candidates; the store indexes the keys, so
+  finding candidates is an index lookup per band, never a scan (see README, "Deduplication").
+
+Why bigrams: a reprint keeps almost all of them (an added intro line or clutter only adds a
+few), a light edit of one word loses two, while two articles written separately about one event
+share names ("الحرس الوطني", "آسيا الوسطى") but few bigrams overall. Unigrams make same-event
+articles look alike; trigrams punish light edits too hard. Measured in tests/test_dedup_pairs.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+from array import array
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+from crawler.arabic import tokens
+
+SIGNATURE_SIZE = 128  # bins; estimate's standard error is sqrt(J(1-J)/128) ≈ 0.044 at J = 0.5
+ROWS = 3  # bins per band
+BANDS = SIGNATURE_SIZE // ROWS  # 42 bands (126 bins): P(candidate) = 1 - (1 - J^3)^42, which is
+# 0.68 at J = 0.3, 0.94 at 0.4, 0.996 at 0.5, and 0.03% for unrelated texts (J = 0.02)
+MIN_SHINGLES = 20  # below this a text is too short to say it is "nearly" another one
+# Near-duplicate when the estimated Jaccard similarity of bigram sets reaches this. See README
+# ("Deduplication") for the measured distributions it sits between.
+NEAR_DUPLICATE = 0.3
+
+_MASK64 = (1 << 64) - 1
+_BIN_BITS = SIGNATURE_SIZE.bit_length() - 1
+_EMPTY = 0xFFFFFFFF + 1
+# Densification: an empty bin borrows the value of the first non-empty bin in its own fixed
+# pseudo-random probe order; every text uses the same orders, so borrowed values stay comparable.
+_PROBES = [random.Random(j).sample(range(SIGNATURE_SIZE), SIGNATURE_SIZE)
+           for j in range(SIGNATURE_SIZE)]
+
+
+def normalized_tokens(text: str) -> list[str]:
+    return tokens(text)
+
+
+def content_hash(words: Sequence[str]) -> str:
+    """Hash of the normalised token sequence (exact-duplicate key)."""
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=131072)
+def _token_hash(word: str) -> int:
+    # Stable across processes (Python's hash() of str is salted per process).
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _mix(x: int) -> int:
+    # splitmix64 finaliser: spreads the combined token hashes over all 64 bits.
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
+
+
+def shingles(words: Sequence[str]) -> set[int]:
+    """64-bit hashes of the word bigrams."""
+    hashes = [_token_hash(w) for w in words]
+    return {_mix((a * 0x9E3779B97F4A7C15 + b) & _MASK64) for a, b in pairwise(hashes)}
+
+
+def signature(words: Sequence[str]) -> bytes | None:
+    """MinHash signature (SIGNATURE_SIZE unsigned 32-bit values, packed), or None for a text with
+    fewer than MIN_SHINGLES shingles."""
+    hashed = shingles(words)
+    if len(hashed) < MIN_SHINGLES:
+        return None
+    bins = [_EMPTY] * SIGNATURE_SIZE
+    low = SIGNATURE_SIZE - 1
+    for h in hashed:
+        b = h & low
+        v = (h >> _BIN_BITS) & 0xFFFFFFFF
+        if v < bins[b]:
+            bins[b] = v
+    filled = list(bins)
+    for j, v in enumerate(bins):
+        if v == _EMPTY:
+            filled[j] = next(bins[t] for t in _PROBES[j] if bins[t] != _EMPTY)
+    return array("I", filled).tobytes()
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    sa, sb = array("I"), array("I")
+    sa.frombytes(a)
+    sb.frombytes(b)
+    return sum(x == y for x, y in zip(sa, sb, strict=True)) / SIGNATURE_SIZE
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One signed 64-bit key per band (fits an SQLite INTEGER); the band number is part of the
+    key so equal values in different bands never collide."""
+    width = ROWS * 4
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * width:(band + 1) * width]
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    """Exact Jaccard similarity of two token sequences' bigram sets (for tests and tuning)."""
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
