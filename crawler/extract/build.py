@@ -47,7 +47,7 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
     title = parts.title or _meta_title(meta, url)
     if not title:
         return None, "no_title"
-    found = find_date(root, meta, url, scan, parts.title_el, body, dropped)
+    found = find_date(root, meta, url, scan, parts.title_el, body, dropped, parts.container)
     return _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts), "ok"
 
 
@@ -124,13 +124,15 @@ def _author(meta: PageMeta, scan: Scan) -> str:
     return ""
 
 
-def _section(meta: PageMeta, scan: Scan) -> str:
+def _section(meta: PageMeta, scan: Scan, author: str) -> str:
     # The primary category (Yoast's article:section / articleSection) before the visible list,
-    # whose first entry may be a columnist's category rather than the section.
+    # whose first entry may be a columnist's own category (named after the author).
     section = meta.get("article:section") or ld_text(meta.ld_value("articleSection"))
     if section:
         return section.split(", ")[0]
-    return next((t for el in scan.all("section") if (t := element_text(el))), "")
+    visible = [t for el in scan.all("section") if (t := element_text(el))]
+    own = [t for t in visible if line_key(t) != line_key(author)]
+    return (own or visible or [""])[0]
 
 
 def _tags(meta: PageMeta, scan: Scan) -> list[str]:
@@ -164,7 +166,7 @@ def _article(meta: PageMeta, url: str, scan: Scan, outlet: str, first_seen: str 
         published_source=source,
         author=author or None,
         language=detect_language(f"{title}\n{body}", meta.html_lang),
-        section=_section(meta, scan) or None,
+        section=_section(meta, scan, author) or None,
         tags=_tags(meta, scan),
         image=_image(meta, parts, url),
         caption=parts.caption or None,

@@ -97,43 +97,49 @@ def from_url(url: str) -> dt.date | None:
 
 
 def _text_around(root: etree._Element, anchor: etree._Element | None,
-                 clocks: set[etree._Element]) -> tuple[str, str]:
-    """Visible text just before and just after the title (clocks, scripts and nav left out)."""
+                 fenced: set[etree._Element], end: etree._Element | None = None) -> tuple[str, str]:
+    """Visible text just before and just after the title, in reading order. Scripts, nav, header
+    clocks and fenced clutter are skipped; the text after the title stops at the end of the
+    article body (`end`), so sidebar widgets with other articles' dates are never read."""
     before: list[str] = []
     after: list[str] = []
     seen_anchor = anchor is None
-    skip_until: etree._Element | None = None
     size = 0
-    for el in root.iter():
-        if skip_until is not None:
-            if _inside(el, {skip_until}):
-                continue
-            skip_until = None
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
         if not isinstance(el.tag, str):
             continue
-        if el.tag in SKIP_TAGS or el.tag in ("nav", "header") and el is not anchor \
-                and not _inside(anchor, {el}) or el in clocks:
-            skip_until = el
+        if event == "start":
+            if el is anchor:
+                seen_anchor = True
+                walker.skip_subtree()  # the title's own words are not a date context
+                continue
+            if el.tag in SKIP_TAGS or el in fenced or (el.tag == "nav" and not seen_anchor):
+                walker.skip_subtree()
+                continue
+            piece = el.text
+        else:
+            if el is end and seen_anchor:
+                break
+            piece = el.tail
+        if not piece or not piece.strip():
             continue
-        if el is anchor:
-            seen_anchor = True
-            continue
-        target = after if seen_anchor else before
-        for piece in (el.text, el.tail):
-            if piece and piece.strip():
-                target.append(piece)
-                if seen_anchor:
-                    size += len(piece)
-        if seen_anchor and size > _TEXT_WINDOW:
-            break
-        if not seen_anchor and len(before) > 200:
-            del before[:100]
+        if seen_anchor:
+            after.append(piece)
+            size += len(piece)
+            if size > _TEXT_WINDOW:
+                break
+        else:
+            before.append(piece)
+            if len(before) > 200:
+                del before[:100]
     return clean_line(" ".join(before))[-_TEXT_WINDOW // 2:], clean_line(" ".join(after))
 
 
 def from_text(root: etree._Element, title_el: etree._Element | None,
-              clocks: set[etree._Element], body_text: str = "") -> tuple[dt.date, str] | None:
-    before, after = _text_around(root, title_el, clocks)
+              fenced: set[etree._Element], body_text: str = "",
+              end: etree._Element | None = None) -> tuple[dt.date, str] | None:
+    before, after = _text_around(root, title_el, fenced, end)
     for text in (after, before, body_text[:_TEXT_WINDOW]):
         found = parse_date_text(text)
         if found and _plausible(found[0]):
@@ -143,7 +149,8 @@ def from_text(root: etree._Element, title_el: etree._Element | None,
 
 def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
               title_el: etree._Element | None = None, body_text: str = "",
-              dropped: set[etree._Element] | None = None) -> Found | None:
+              dropped: set[etree._Element] | None = None,
+              container: etree._Element | None = None) -> Found | None:
     """The ordered date finder: (ISO date, source) with source in meta, jsonld, theme, url,
     text, hijri — or None when the page shows no date at all. `dropped` are the theme's clutter
     elements (related posts, widgets): their dates belong to other articles."""
@@ -153,14 +160,22 @@ def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
     date = from_jsonld(meta)
     if date:
         return date.isoformat(), "jsonld"
-    clocks = set(scan.all("clock")) | (dropped or set())
+    # Clutter holding other articles' dates (related posts, widgets) is fenced off, but not
+    # the clutter around the headline itself (a theme's header block is dropped from the body).
+    keep = set(title_el.iterancestors()) | {title_el} if title_el is not None else set()
+    clocks = set(scan.all("clock")) | ((dropped or set()) - keep)
+    # A Hijri date is converted only when the page gives no Gregorian date of its own (it may be
+    # a day off, see hijri.py): the URL's date wins over it. The theme's date element showing
+    # only a Hijri date still beats a Gregorian date merely found in the text near the title.
     found = from_theme(scan, title_el, clocks)
-    if found:
+    if found and found[1] != "hijri":
         return found[0].isoformat(), "theme"
     date = from_url(url)
     if date:
         return date.isoformat(), "url"
-    found = from_text(root, title_el, clocks, body_text)
+    if found:
+        return found[0].isoformat(), "hijri"
+    found = from_text(root, title_el, clocks, body_text, container)
     if found:
         return found[0].isoformat(), "hijri" if found[1] == "hijri" else "text"
     return None

@@ -46,7 +46,7 @@ def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> 
 
     def walk(el: etree._Element) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in SKIP_TAGS or el in skip:
+        if not isinstance(tag, str) or (el is not root and (tag in SKIP_TAGS or el in skip)):
             return
         block = tag in BLOCK_TAGS
         if block or tag == "br":

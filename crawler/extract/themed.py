@@ -1,15 +1,12 @@
 """Body, title and caption of a page whose theme we know: the container is read directly."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from crawler.extract.text import block_lines, dedupe_consecutive, element_text, line_key, text_of
 from crawler.extract.themes import Compiled, Scan
-
-_SENTENCE = re.compile(r"[.!?؟:،,;؛]")
 
 
 @dataclass
@@ -40,6 +37,13 @@ def first_text(scan: Scan, group: str, skip: set[etree._Element] = frozenset()) 
             if skip and inside(el, skip):
                 continue
             text = element_text(el)
+            if text:
+                return text, el
+    # A theme may drop its whole header block from the body (citadel): its <h1> is still the
+    # headline. Widgets never use <h1> for other articles' titles.
+    for matches in scan.ranked(group):
+        for el in matches:
+            text = element_text(el) if el.tag == "h1" else ""
             if text:
                 return text, el
     return "", None
@@ -89,7 +93,8 @@ def strip_byline(lines: list[str], names: list[str]) -> list[str]:
     keys = {line_key(n) for n in names if n}
     while lines and len(lines) > 1:
         first = lines[0]
-        if line_key(first) in keys and len(first.split()) <= 6 and not _SENTENCE.search(first):
+        # Exactly a known name (punctuation aside: "د. ماهر الخطيب"), and short.
+        if line_key(first) in keys and len(first.split()) <= 8:
             lines = lines[1:]
         else:
             break

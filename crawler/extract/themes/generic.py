@@ -6,6 +6,6 @@ from crawler.extract.themes import Theme
 
 THEME = Theme(
     name="generic",
-    clock=(".jeg_top_date", ".td_data_time", ".td-header-date", ".header-date", ".top-date",
-           ".current-date", ".today-date", "#today", ".date-today", ".tdm-date"),
+    clock=(".jeg_top_date", ".today", ".td_data_time", ".td-header-date", ".header-date",
+           ".top-date", ".current-date", ".today-date", "#today", ".date-today", ".tdm-date"),
 )

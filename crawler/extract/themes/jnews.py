@@ -42,6 +42,7 @@ THEME = Theme(
         ".jeg_authorbox", ".jnews_comment_container", "#respond", "#comments",
         ".jnews_popup_post_container", ".jeg_popup_post", ".jeg_pagelinks", ".jeg_post_source",
         ".jeg_post_via", ".jeg_featured", ".wp-caption-text", ".jeg_breadcrumbs",
+        ".jeg_sidebar", ".jeg_footer", ".footer-holder", "#jeg_off_canvas", ".jeg_popup",
         ".jnews-cookie-law-policy", ".jeg_block_heading", ".jeg_postblock", ".widget",
     ),
     drop_text=(

@@ -43,6 +43,8 @@ THEME = Theme(
         ".comments", "#comments", ".td-comments-title-wrap", ".td-post-views",
         ".td-post-comments", ".td-author-line", ".td-post-featured-image", ".wp-caption-text",
         ".td-crumb-container", ".entry-crumbs", ".td-post-sub-title", ".author-box-wrap",
+        ".td-main-sidebar", ".td-ss-main-sidebar", ".td-footer-wrapper",
+        ".td-sub-footer-container", ".td-header-wrap", "#td-mobile-nav",
         ".td-fix-index .td-a-rec", ".tdb-block-inner .td-a-ad", ".td_block_wrap.td-a-rec",
     ),
     drop_text=(
