@@ -286,3 +286,17 @@ def test_missing_secret_holds_messages(tmp_path, receiver, partnership, monkeypa
     assert "RASAD_TEST_HOOK_SECRET is not set" in report.channels["hook"].errors[0]
     monkeypatch.setenv("RASAD_TEST_HOOK_SECRET", SECRET)
     assert dispatch(db_path).channels["hook"].sent == 1 and len(rx.requests) == 1
+
+
+def test_two_dispatchers_at_once_send_each_message_once(tmp_path, receiver, partnership):
+    rx = receiver((200, {}, 0.4), (200, {}, 0.4), (200, {}, 0.4))
+    db_path = setup_store(tmp_path, partnership, hook_toml(rx.url), count=2)
+    reports = []
+    threads = [threading.Thread(target=lambda: reports.append(dispatch(db_path)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.channels["hook"].sent for r in reports) == 2
+    assert len(rx.requests) == 2 and len(set(rx.ids())) == 2

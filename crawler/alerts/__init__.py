@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crawler.alerts.config import AlertConfigError, AlertsConfig, Channel, load_alerts
 from crawler.alerts.dispatcher import DispatchReport, dispatch_pending
+from crawler.alerts.notices import notify_incident
 
 __all__ = ["AlertConfigError", "AlertsConfig", "Channel", "DispatchReport", "dispatch_pending",
-           "load_alerts"]
+           "load_alerts", "notify_incident"]

@@ -27,7 +27,7 @@ _KIND_KEYS = {
               "timeout"},
     "jsonl": {"path"},
 }
-_COMMON = {"kind", "enabled", "topics", "mode", "digest", "digest_hour", "retry"}
+_COMMON = {"kind", "enabled", "topics", "notices", "mode", "digest", "digest_hour", "retry"}
 
 
 class AlertConfigError(Exception):
@@ -60,6 +60,7 @@ class Channel(_Strict):
     kind: Literal["webhook", "slack", "email", "jsonl"]
     enabled: bool = True
     topics: list[str] = Field(default_factory=list)  # empty: every topic
+    notices: bool = False  # operator notices (outlet health incidents) too
     mode: Literal["immediate", "digest"] = "immediate"
     digest: Literal["hourly", "daily"] = "daily"
     digest_hour: int = Field(7, ge=0, le=23)  # UTC hour a daily digest goes out

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.alerts.channels import MissingSecret, Sender, sender_for
+from crawler.alerts.channels import MissingSecret, Outcome, Sender, sender_for
 from crawler.alerts.config import AlertsConfig, Channel, load_alerts
 from crawler.alerts.message import (
     Message,
@@ -155,7 +155,12 @@ class Dispatcher:
         retry = channel.retry
         while True:
             number, in_round = outbox.start_attempt(self.db, delivery_id, self.clock())
-            outcome = sender.send(message)
+            try:
+                outcome = sender.send(message)
+            except Exception as exc:  # noqa: BLE001 - a sender bug must not strand the claim
+                redact = getattr(sender, "redact", str)
+                outcome = Outcome(ok=False, retry=True,
+                                  error=redact(f"{type(exc).__name__}: {exc}")[:300])
             if outcome.ok and os.environ.get(KILL_AFTER_SEND):
                 os.kill(os.getpid(), signal.SIGKILL)
             now = self.clock()

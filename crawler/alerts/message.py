@@ -31,6 +31,10 @@ def alert_id(story_id: int, topic: str, channel: str) -> str:
     return _digest_id("msg", "alert", story_id, topic, channel)
 
 
+def notice_id(incident_id: int, channel: str) -> str:
+    return _digest_id("ntc", "notice", incident_id, channel)
+
+
 def digest_id(channel: str, item_ids: list[int]) -> str:
     # An outbox row joins exactly one digest, so the set of its rows names the digest.
     return _digest_id("dig", "digest", channel, ",".join(str(i) for i in sorted(item_ids)))
@@ -62,6 +66,8 @@ def digest_payload(channel: str, period: str, alerts: list[dict[str, Any]]) -> d
 
 
 def alerts_of(message: Message) -> list[dict[str, Any]]:
+    if message.kind == "notice":
+        return []
     if message.kind == "digest":
         return list(message.payload["alerts"])
     return [message.payload]
@@ -69,6 +75,9 @@ def alerts_of(message: Message) -> list[dict[str, Any]]:
 
 def subject(message: Message) -> str:
     """A one-line summary (e-mail subject, chat fallback). No line breaks: header-safe."""
+    if message.kind == "notice":
+        p = message.payload
+        return " ".join(f"[rasad] outlet {p['outlet']}: {p['verdict']}".split())
     if message.kind == "digest":
         p = message.payload
         return f"[rasad] {p['count']} new alert(s) — {p['period']} digest"
@@ -93,7 +102,15 @@ def text_lines(alert: dict[str, Any]) -> list[str]:
     return lines
 
 
+def notice_lines(notice: dict[str, Any]) -> list[str]:
+    return [f"outlet {notice['outlet']}: {notice['verdict']} (since {notice['opened']})",
+            str(notice.get("reason") or ""), "See `rasad status` for the outlet's recent crawls."]
+
+
 def plain_text(message: Message) -> str:
-    blocks = ["\n".join(text_lines(a)) for a in alerts_of(message)]
+    if message.kind == "notice":
+        blocks = ["\n".join(notice_lines(message.payload))]
+    else:
+        blocks = ["\n".join(text_lines(a)) for a in alerts_of(message)]
     footer = f"\n\n-- \nrasad alert {message.id} (channel {message.channel})"
     return "\n\n".join(blocks) + footer

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,11 @@ def list_cmd(db_path: str, fmt: str, status: str | None, topic: str | None, chan
         db = connect_readonly(db_path)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    rows = list_alerts(db, status=status, topic=topic, channel=channel, limit=limit)
+    try:
+        rows = list_alerts(db, status=status, topic=topic, channel=channel, limit=limit)
+    except sqlite3.OperationalError as exc:  # a store older than the alert tables
+        raise click.ClickException(f"{db_path}: {exc} (any writing command, e.g. `rasad alerts "
+                                   "dispatch`, brings the store up to date)") from None
     if fmt == "json":
         for r in rows:
             click.echo(json.dumps(r, ensure_ascii=False))

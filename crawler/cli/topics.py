@@ -28,9 +28,13 @@ def _db(db_path: str) -> Any:
     from storage.db import connect_readonly
 
     try:
-        return connect_readonly(db_path)
+        db = connect_readonly(db_path)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    if not db["article_topics"].exists():
+        raise click.ClickException(f"{db_path}: no article_topics table: a store older than "
+                                   "topics (any writing command brings it up to date)")
+    return db
 
 
 @main.group()

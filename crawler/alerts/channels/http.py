@@ -13,7 +13,7 @@ import httpx
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, parse_retry_after, short
 from crawler.alerts.config import Channel
-from crawler.alerts.message import Message, alerts_of, places, subject
+from crawler.alerts.message import Message, alerts_of, notice_lines, places, subject
 
 USER_AGENT = "rasad-alerts/0.1 (+https://github.com/rasad-monitor/rasad)"
 RETRY_STATUS = frozenset({408, 425, 429})  # 4xx that mean "later", not "never"
@@ -127,6 +127,9 @@ class SlackSender(_HttpSender):
     def body(self, message: Message) -> bytes:
         alerts = alerts_of(message)
         lines = []
+        if message.kind == "notice":
+            first, *rest = notice_lines(message.payload)
+            lines += [f"*:warning: rasad: {slack_escape(first)}*", *map(slack_escape, rest)]
         if message.kind == "digest":
             lines.append(f"*{slack_escape(subject(message))}*")
         for alert in alerts[:MAX_DIGEST_LINES]:
