@@ -27,6 +27,9 @@ class MaseerSite(Site):
     def feed_url(self) -> str:  # type: ignore[override]
         return self.origin + "/feed/"
 
+    def canonical_path(self, path: str) -> str:
+        return path.rstrip("/") if path.startswith("/archives/") else path
+
     def assign(self, a: MirrorArticle) -> None:
         a.post_id = slot_id(self, a, 10000)
         a.path = f"/archives/{a.post_id}"

@@ -88,7 +88,9 @@ def article(site: Site, a: MirrorArticle) -> str:
                   f'{esc(site.section_url(a.section))}">{esc(a.section)}</a>\n<h1 class="article__title">'
                   f'{esc(a.title)}</h1>\n<p class="article__date">{esc(date_text(a, "iso"))}</p>'
                   f'</header>')
-        extras = f"""<div class="article__rating"><p>هل أعجبك هذا المقال؟</p><button class="rating__yes">0 نعم</button><button class="rating__no">0 لا</button></div>
+        keywords = "".join(f'<li><a href="{esc(site.tag_url(t))}">{esc(t)}</a></li>' for t in a.tags)
+        extras = f"""<div class="article__tags"><span>الكلمات المفتاحية</span><ul>{keywords}</ul></div>
+<div class="article__rating"><p>هل أعجبك هذا المقال؟</p><button class="rating__yes">0 نعم</button><button class="rating__no">0 لا</button></div>
 </article>
 <section class="comments" id="comments"><h3 class="comments__policy-title"><a href="{esc(site.page_url("comment-policy"))}">سياسة التعليقات</a></h3><p class="comments__policy">{esc(POLICY)}</p>
 <form class="comments__form" action="{site.origin}/ar/comments" method="post"><label>الاسم *<input name="name"></label><label>التعليق *<textarea name="comment"></textarea></label>

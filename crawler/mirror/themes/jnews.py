@@ -181,6 +181,13 @@ def _page(site: Site, title: str, head: str, main: str, a: MirrorArticle | None 
 """
 
 
+def _tags(site: Site, a: MirrorArticle) -> str:
+    if not a.tags:
+        return ""
+    links = "".join(f'<a href="{esc(site.tag_url(t))}" rel="tag">{esc(t)}</a>' for t in a.tags)
+    return f'<div class="jeg_post_tags"><span>Tags:</span> {links}</div>'
+
+
 def article(site: Site, a: MirrorArticle) -> str:
     link = site.link(a)
     image = image_url(site, a, "/wp-content/uploads")
@@ -196,6 +203,7 @@ def article(site: Site, a: MirrorArticle) -> str:
 {byline}<div class="jeg_ad jeg_ad_article jnews_content_inline_ads"><div class='ads-wrapper align-center'></div></div>
 {paragraphs(a)}
 <p>&nbsp;</p>
+{_tags(site, a)}
 <div class="jeg_share_bottom_container"><div class="jeg_share_button share-bottom clearfix"><div class="jeg_sharelist"><a href="https://www.facebook.com/sharer.php?u={esc(link)}" rel="nofollow" class="jeg_btn-facebook"><i class="fa fa-facebook-official"></i><span>Share</span></a><a href="https://twitter.com/intent/tweet?url={esc(link)}" rel="nofollow" class="jeg_btn-twitter"><i class="fa fa-twitter"></i><span>Tweet</span></a><a href="https://api.whatsapp.com/send?text={esc(link)}" class="jeg_btn-whatsapp"><i class="fa fa-whatsapp"></i><span>Share</span></a></div></div></div>
 </div>"""
     prev, nxt = site.neighbours(a)
