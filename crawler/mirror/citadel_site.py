@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from . import feeds
 from .faults import fault_kind, fault_response
 from .model import MirrorArticle
-from .site import ABOUT, Response, Site, page_arg, robots
+from .site import ABOUT, SITE_EPOCH, Response, Site, page_arg, robots
 from .themes import citadel
 
 
@@ -121,6 +121,12 @@ class CitadelSite(Site):
             items = [a for a in self.articles if tag in a.tags]
             return self.listing(f"وسم: {tag}", items, page, lambda n, tag=tag:
                                 self.tag_url(tag) + (f"?page={n}" if n > 1 else ""))
+        if path.rstrip("/") in ("/en", "/ru"):
+            # The other language editions exist on the real site; they are not watched.
+            lang = path.strip("/")
+            page = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>'
+                    f'Al-Qalaa ({lang})</title></head><body><h1>Al-Qalaa</h1></body></html>')
+            return self.finish(200, page.encode(), "text/html; charset=UTF-8", SITE_EPOCH)
         if path.startswith("/ar/") and path[4:] in ABOUT:
             title, text = ABOUT[path[4:]]
             return self.static(title, text, self.page_url(path[4:]))

@@ -7,6 +7,7 @@ outlet local time), body (list of paragraphs, "## " marks a subheading), section
 """
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -30,6 +31,9 @@ _KNOWN = {"key", "title", "date", "time", "body", "section", "topic", "language"
           "modified"}
 ENCODINGS = {None, "cp1256-header", "cp1256-undeclared", "cp1256-wrong-header",
              "cp1256-wrong-meta"}
+
+
+_PUBLISHED = itertools.count(1)  # keys of articles added at runtime without one
 
 
 class CorpusError(ValueError):
@@ -63,7 +67,7 @@ def article_from_dict(outlet: str, raw: dict[str, Any], where: str = "") -> Mirr
         modified = datetime.fromisoformat(raw["modified"]).replace(tzinfo=tz)
     return MirrorArticle(
         outlet=outlet,
-        key=raw.get("key") or f"published-{published:%Y%m%d%H%M%S}",
+        key=raw.get("key") or f"published-{published:%Y%m%d%H%M%S}-{next(_PUBLISHED)}",
         title=raw["title"].strip(),
         body=body,
         published=published,

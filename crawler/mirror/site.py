@@ -265,13 +265,28 @@ class Site:
             if cached is not None:
                 self._cache.move_to_end(path_qs)
                 return cached
-            response = self.route(path_qs)
+            response = self.asset(path_qs) or self.route(path_qs)
             # Article pages are large and fetched once per crawl; listings/feeds repeat.
             if response.status == 200 and path_qs not in self.by_path:
                 self._cache[path_qs] = response
                 if len(self._cache) > 256:
                     self._cache.popitem(last=False)
             return response
+
+    def asset(self, path_qs: str) -> Response | None:
+        """Images, styles and scripts the pages reference: tiny but real, so a crawler that
+        follows a featured-image link gets an image, not a 404."""
+        from .faults import PNG
+
+        path = urlsplit(path_qs).path.lower()
+        kinds = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+                 ".svg": "image/svg+xml", ".css": "text/css", ".js": "application/javascript"}
+        ext = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+        if ext not in kinds:
+            return None
+        body = {".css": b"body{direction:rtl}\n", ".js": b"/* theme */\n",
+                ".svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'}
+        return self.finish(200, body.get(ext, PNG), kinds[ext], SITE_EPOCH)
 
     def route(self, path_qs: str) -> Response:  # pragma: no cover - abstract
         raise NotImplementedError
