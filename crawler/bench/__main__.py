@@ -9,6 +9,7 @@ SECTIONS = {
     "crawl": "crawler.bench.crawl",
     "extract": "crawler.extract.bench",
     "topics": "crawler.topics.bench",
+    "alerts": "crawler.alerts.bench",
 }
 
 
