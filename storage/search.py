@@ -23,31 +23,54 @@ from crawler.article import Article
 from storage.db import connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
 from storage.schema import migration_files
-from storage.search_query import RANK, ParsedQuery, fts_expression, index_columns, parse, snippet
+from storage.search_query import (
+    RANK,
+    ParsedQuery,
+    fts_expression,
+    index_columns,
+    normaliser_fingerprint,
+    parse,
+    snippet,
+)
 
 _BATCH = 500
 
 
 # --- writing --------------------------------------------------------------------------------------
-def index_article(conn: sqlite3.Connection, article_id: int, title: str, body: str,
-                  replace: bool = True) -> None:
-    """Write the FTS row of one article (call inside the caller's transaction)."""
-    if replace:
-        conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-    conn.execute(
-        "INSERT INTO articles_fts (rowid, title, body, title_k, body_k) VALUES (?, ?, ?, ?, ?)",
-        (article_id, *index_columns(title, body)),
-    )
+_INSERT = ("INSERT INTO articles_fts (rowid, title, body, title_k, body_k) "
+           "VALUES (?, ?, ?, ?, ?)")
+# A contentless FTS5 table forgets a row only when given the very words it indexed.
+_DELETE = ("INSERT INTO articles_fts (articles_fts, rowid, title, body, title_k, body_k) "
+           "VALUES ('delete', ?, ?, ?, ?, ?)")
+
+
+def index_article(conn: sqlite3.Connection, article_id: int) -> None:
+    """Bring one article's index row up to date with its stored text (inside the caller's
+    transaction). search_pending says what the index holds now (see 0004_search_contentless.sql);
+    no pending row means it is already up to date."""
+    pending = conn.execute("SELECT indexed, title, body FROM search_pending WHERE article_id = ?",
+                           (article_id,)).fetchone()
+    if pending is None:
+        return
+    indexed, old_title, old_body = pending
+    if indexed:
+        conn.execute(_DELETE, (article_id, *index_columns(old_title, old_body)))
+    current = conn.execute("SELECT title, body FROM articles WHERE id = ?",
+                           (article_id,)).fetchone()
+    if current is not None:
+        conn.execute(_INSERT, (article_id, *index_columns(*current)))
     conn.execute("DELETE FROM search_pending WHERE article_id = ?", (article_id,))
 
 
 class SearchListener:
-    """ArticleStore listener: the article and its FTS row commit (or roll back) together."""
+    """ArticleStore listener: the article and its index row commit (or roll back) together.
+    It reads the stored row, not `article`, so it is right whether it runs before or after an
+    update of the row (the triggers record what the index holds either way)."""
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
     ) -> None:
-        index_article(conn, article_id, article.title, article.body, replace=status != "new")
+        index_article(conn, article_id)
 
 
 def search_listener() -> SearchListener:
@@ -59,83 +82,88 @@ def pending_count(conn: sqlite3.Connection) -> int:
 
 
 def catch_up(db: sqlite_utils.Database, batch: int = _BATCH) -> int:
-    """Index every article in `search_pending`; returns how many. Short transactions, so a
-    crawl writing at the same time waits at most one batch."""
+    """Index every article in `search_pending`; returns how many rows it processed. Short
+    transactions, so a crawl writing at the same time waits at most one batch."""
     done = 0
     while True:
         with transaction(db) as conn:
             ids = [r[0] for r in conn.execute(
                 "SELECT article_id FROM search_pending ORDER BY article_id LIMIT ?", (batch,))]
-            if not ids:
-                return done
-            marks = ",".join("?" * len(ids))
-            rows = conn.execute(
-                f"SELECT id, title, body FROM articles WHERE id IN ({marks})", ids).fetchall()
-            for article_id, title, body in rows:
-                index_article(conn, article_id, title, body)
-            # Pending ids whose article is gone (deleted meanwhile): nothing to index.
-            conn.execute(f"DELETE FROM search_pending WHERE article_id IN ({marks})", ids)
-            done += len(rows)
+            for article_id in ids:
+                index_article(conn, article_id)
+        if not ids:
+            _set_meta(db, "normaliser", normaliser_fingerprint())
+            return done
+        done += len(ids)
 
 
 def reindex(db: sqlite_utils.Database, batch: int = _BATCH) -> int:
-    """Rebuild every FTS row from the articles, in place (searches keep working meanwhile)."""
-    done, last = 0, 0
-    while True:
-        with transaction(db) as conn:
-            rows = conn.execute("SELECT id, title, body FROM articles WHERE id > ? "
-                                "ORDER BY id LIMIT ?", (last, batch)).fetchall()
-            for article_id, title, body in rows:
-                index_article(conn, article_id, title, body)
-        if not rows:
-            break
-        done += len(rows)
-        last = rows[-1][0]
+    """Rebuild the whole index with the current normaliser (after a change of it, the words
+    stored for old rows are unknown, so everything goes). Searches meanwhile see only the
+    articles already re-indexed."""
     with transaction(db) as conn:
-        conn.execute("DELETE FROM articles_fts WHERE rowid NOT IN (SELECT id FROM articles)")
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM search_pending")
+        conn.execute("INSERT INTO search_pending (article_id) SELECT id FROM articles")
+    done = catch_up(db, batch)
+    with transaction(db) as conn:
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
     return done
+
+
+def _set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+    with transaction(db) as conn:
+        conn.execute("INSERT INTO search_meta (key, value) VALUES (?, ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
 # --- opening a store for reading ------------------------------------------------------------------
 def open_for_reading(path: str | Path, warn: Any = None) -> sqlite_utils.Database:
     """A read-only connection to an up-to-date store: if migrations or index rows are missing
-    (an older store, a writer that bypassed the listener), bring it forward first with a short
-    writer connection. `warn(message)` is told when that happens or is impossible."""
+    (an older store, a writer that bypassed the listener) or the index was built by another
+    Arabic normaliser, bring it forward first with a short-lived writer connection.
+    `warn(message)` hears about slow or impossible upkeep."""
     path = Path(path)
     ro = connect_readonly(path)
     try:
-        stale = _needs_catch_up(ro.conn)
+        state = _index_state(ro.conn)
     except sqlite3.DatabaseError as exc:
         raise sqlite3.DatabaseError(f"{path}: not a rasad store ({exc})") from None
-    if stale is None:
+    if state is None:
         return ro
     ro.conn.close()
+    need, reason = state
     try:
         db = connect(path)
     except sqlite3.OperationalError as exc:  # read-only file or directory
         if warn:
-            warn(f"{path}: {stale}, and the store cannot be written ({exc}); "
-                 "results may be incomplete")
+            warn(f"{path}: {reason}, and the store cannot be written ({exc}); "
+                 "search results may be incomplete")
         return connect_readonly(path)
     try:
-        if warn and stale.startswith("schema"):
-            warn(f"{path}: {stale}; bringing the store forward")
-        n = catch_up(db)
-        if warn and n > 100:
-            warn(f"{path}: indexed {n} articles for search")
+        if need == "rebuild":
+            if warn:
+                warn(f"{path}: {reason}: rebuilding the search index")
+            reindex(db)
+        else:
+            n = catch_up(db)
+            if warn and n > 1000:
+                warn(f"{path}: indexed {n} articles for search")
     finally:
         db.conn.close()
     return connect_readonly(path)
 
 
-def _needs_catch_up(conn: sqlite3.Connection) -> str | None:
+def _index_state(conn: sqlite3.Connection) -> tuple[str, str] | None:
     applied = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
     missing = [name for name, _ in migration_files() if name not in applied]
     if missing:
-        return f"schema is older than this rasad (missing {', '.join(missing)})"
-    if conn.execute("SELECT EXISTS (SELECT 1 FROM search_pending)").fetchone()[0]:
-        return "articles not yet indexed for search"
+        return "catch-up", f"schema is older than this rasad (missing {', '.join(missing)})"
+    built = conn.execute("SELECT value FROM search_meta WHERE key = 'normaliser'").fetchone()
+    if built is not None and built[0] != normaliser_fingerprint():
+        return "rebuild", "the Arabic normalisation changed since the index was built"
+    if built is None or conn.execute("SELECT EXISTS (SELECT 1 FROM search_pending)").fetchone()[0]:
+        return "catch-up", "articles not yet indexed for search"
     return None
 
 

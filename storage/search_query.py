@@ -16,6 +16,7 @@ Query syntax: words (all must match), "exact phrase", word* (prefix), a OR b, -w
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -74,6 +75,21 @@ def index_columns(title: str, body: str) -> tuple[str, str, str, str]:
         " ".join(k for t in title_tokens for k in token_keys(t)),
         " ".join(k for t in body_tokens for k in token_keys(t)),
     )
+
+
+# The index holds words computed by the code above from crawler.arabic; if that computation
+# changes, the stored words no longer match new queries (and cannot be deleted one by one), so
+# the store records this fingerprint and a mismatch rebuilds the index. Bump INDEX_VERSION for
+# a change the probe below does not exercise.
+INDEX_VERSION = "1"
+_PROBE = ("مُتَعَدِّدَةٌ الحـــرس العالمیة أإآٱ ىی ةۃہ ؤئ کڪ ٠١٢٣٤٥٦٧٨٩ ۰۱۲ ﻻ ‌ ٫ وبالحرس للحرس "
+          "والأميركيين فيرجينيا ميسيسيبي وقيرغيزستان Ünïcode ABC_def 3.7")
+
+
+@lru_cache(maxsize=1)
+def normaliser_fingerprint() -> str:
+    probe = repr(index_columns(_PROBE, _PROBE[::-1]))
+    return INDEX_VERSION + ":" + hashlib.sha1(probe.encode()).hexdigest()[:12]
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -189,6 +189,28 @@ def test_index_row_commits_and_rolls_back_with_the_article(tmp_path: Path) -> No
     assert db.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
 
 
+def _index_instances(conn: sqlite3.Connection, table: str = "articles_fts") -> set[tuple]:
+    """Every (term, rowid, column, offset) the FTS index holds."""
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.v_{table} "
+                 f"USING fts5vocab(main, {table}, 'instance')")
+    return set(conn.execute(f"SELECT term, doc, col, offset FROM temp.v_{table}"))
+
+
+def assert_index_is_exact(path: Path) -> None:
+    """The store's index holds exactly what indexing its articles from scratch would."""
+    from storage.search_query import index_columns
+
+    conn = sqlite3.connect(path)
+    fresh = sqlite3.connect(":memory:")
+    fresh.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, title_k, body_k, "
+                  "content='')")
+    for id_, title, body in conn.execute("SELECT id, title, body FROM articles"):
+        fresh.execute("INSERT INTO articles_fts (rowid, title, body, title_k, body_k) "
+                      "VALUES (?, ?, ?, ?, ?)", (id_, *index_columns(title, body)))
+    assert _index_instances(conn) == _index_instances(fresh)
+    conn.close()
+
+
 def test_writers_that_bypass_the_listener_are_caught_up(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     db = connect(path)
@@ -196,14 +218,52 @@ def test_writers_that_bypass_the_listener_are_caught_up(tmp_path: Path) -> None:
     assert db.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 1
     conn = open_for_reading(path).conn
     assert _ids(conn, "الحـرس") == [1]
-    # A text change made behind the index's back (SQL, another tool) is re-indexed too.
+    assert_index_is_exact(path)
+    # A text change made behind the index's back (SQL, another tool) is re-indexed too: the old
+    # words leave the index (a contentless index needs them spelled out to forget them).
     db.conn.execute("UPDATE articles SET title = 'الجيش', body = 'تدريبات مشتركة' WHERE id = 1")
     conn = open_for_reading(path).conn
     assert _ids(conn, "الحرس") == []
     assert _ids(conn, "مشتركة") == [1]
+    assert_index_is_exact(path)
     db.conn.execute("DELETE FROM article_urls WHERE article_id = 1")
     db.conn.execute("DELETE FROM articles WHERE id = 1")
-    assert db.conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 0
+    open_for_reading(path)
+    assert_index_is_exact(path)
+    assert db.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("listener_first", [True, False])
+def test_updates_keep_the_index_exact_whatever_the_order(tmp_path: Path,
+                                                         listener_first: bool) -> None:
+    from storage.db import transaction
+    from storage.search import index_article
+
+    path = tmp_path / "s.db"
+    db = connect(path)
+    store = ArticleStore(db, listeners=[SearchListener()])
+    for i in range(1, 4):
+        store.add(_article(i, f"الحرس {i}", f"{FILLER} فيرجينيا"), f"https://example.test/{i}")
+    # An updater that calls the listener before or after its UPDATE, several times over.
+    for n, body in enumerate(["تدريبات مشتركة", "مناورات بحرية", "تدريبات مشتركة"]):
+        with transaction(db) as conn:
+            if listener_first:
+                index_article(conn, 2)
+            conn.execute("UPDATE articles SET body = ?, title = ? WHERE id = 2",
+                         (body, f"عنوان {n}"))
+            if not listener_first:
+                index_article(conn, 2)
+    # Article 3 is deleted and its id reused by a new article (SQLite reuses the top rowid).
+    db.conn.execute("DELETE FROM article_urls WHERE article_id = 3")
+    db.conn.execute("DELETE FROM articles WHERE id = 3")
+    store.add(_article(9, "خبر جديد", "مسيسيبي"), "https://example.test/9")
+    assert db.conn.execute("SELECT max(id) FROM articles").fetchone()[0] == 3
+    open_for_reading(path)
+    assert_index_is_exact(path)
+    conn = open_for_reading(path).conn
+    assert _ids(conn, "ميسيسيبي") == [3]
+    assert _ids(conn, "فرجينيا") == [1]
+    assert _ids(conn, "مشتركة") == [2]
 
 
 def test_store_older_than_search_is_brought_forward(tmp_path: Path) -> None:
@@ -223,13 +283,26 @@ def test_store_older_than_search_is_brought_forward(tmp_path: Path) -> None:
     assert _ids(conn, "الحرس") == [1]
 
 
+def test_index_is_rebuilt_when_the_normaliser_changed(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    _store(path, [_article(i, f"عنوان {i}", f"{FILLER} الحرس") for i in range(1, 8)])
+    db = connect(path)
+    # As if built by another normaliser: words this one would never produce, a stale mark.
+    db.conn.execute("INSERT INTO articles_fts (rowid, title, body, title_k, body_k) "
+                    "VALUES (3, 'x', 'الحرس_القديم', 'x', 'y')")
+    db.conn.execute("UPDATE search_meta SET value = 'old' WHERE key = 'normaliser'")
+    warnings: list[str] = []
+    conn = open_for_reading(path, warn=warnings.append).conn
+    assert any("rebuilding" in w for w in warnings)
+    assert_index_is_exact(path)
+    assert sorted(_ids(conn, "الحرس")) == list(range(1, 8))
+
+
 def test_reindex_rebuilds_every_row(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     _store(path, [_article(i, f"عنوان {i}", f"{FILLER} الحرس") for i in range(1, 8)])
     db = connect(path)
-    db.conn.execute("DELETE FROM articles_fts WHERE rowid IN (2, 5)")  # a damaged index
-    db.conn.execute("INSERT INTO articles_fts (rowid, title, body, title_k, body_k) "
-                    "VALUES (99, 'x', 'الحرس', 'x', 'حرس')")  # an orphan row
     assert reindex(db, batch=3) == 7
     assert catch_up(db) == 0
+    assert_index_is_exact(path)
     assert sorted(_ids(db.conn, "الحرس")) == list(range(1, 8))

@@ -89,10 +89,10 @@ def _styled(text: str) -> str:
 @main.command()
 @db_option
 def reindex(db_path: str) -> None:
-    """Rebuild the full-text index of every stored article.
+    """Rebuild the full-text index from the stored articles.
 
-    Needed only after an upgrade that changes how Arabic is normalised; articles stored before
-    search existed are indexed automatically by the first search, export or serve.
+    Seldom needed: the first search, export or serve indexes articles stored before search
+    existed, and rebuilds the index after an upgrade that changes how Arabic is normalised.
 
     \b
     Example:
