@@ -107,6 +107,7 @@ def _extraction(runs: list[dict[str, Any]], t: Thresholds) -> tuple[str | None, 
     if streak_pages >= t.broken_streak:
         problem = (f"no body on the last {streak_pages} article pages "
                    f"({streak_runs} run{'s' if streak_runs > 1 else ''}): layout changed?")
+        body_share, date_share = 0.0, None  # the shares of the pages the verdict is about
     elif pages >= t.min_pages and body_share is not None and body_share < t.min_body_share:
         problem = f"only {bodies} of {pages} article pages gave a body: layout changed?"
     elif bodies >= t.min_pages and date_share is not None and date_share < t.min_date_share:
@@ -163,13 +164,13 @@ def assess(outlet: Outlet, facts: dict[str, Any], now: datetime | None = None,
         kind = next(iter(problems))
         verdict, reason = VERDICTS[kind], problems[kind]
     last = runs[0] if runs else None
-    requests = facts["requests_7d"]
+    attempted = facts["pages_7d"] + facts["errors_7d"]
     return Health(
         outlet=outlet.id, verdict=verdict, reason=reason, problems=problems,
         last_run={k: last[k] for k in ("id", "started", "finished", "outcome", "reason")}
         if last else None,
         new_24h=facts["new_24h"], new_7d=facts["new_7d"],
-        error_rate=facts["errors_7d"] / requests if requests else None,
+        error_rate=facts["errors_7d"] / attempted if attempted else None,
         body_share=body_share, date_share=date_share,
         usual_gap_hours=usual / 3600 if usual is not None else None,
     )

@@ -273,7 +273,8 @@ class Service:
             if self.stopping.is_set() and child.returncode and child.returncode < 0:
                 # stopped before Scrapy's own signal handlers were in place
                 cancel_running(db, child.pid, "stopped by rasad run")
-            if close_abandoned(db, outlet_id):  # killed before Scrapy could close its run
+            crashed = close_abandoned(db, outlet_id)  # killed before Scrapy closed its run
+            if crashed:
                 log.warning("%s: crawl process died (exit %s): run marked crashed", outlet_id,
                             child.returncode)
             if summary is not None:
@@ -284,7 +285,7 @@ class Service:
                          summary.get("articles_updated", 0),
                          summary.get("articles_duplicate", 0),
                          summary.get("extract_failures", 0), summary.get("errors", 0))
-            elif child.returncode:
+            elif child.returncode and not crashed:
                 log.warning("%s: crawl exited with status %s", outlet_id, child.returncode)
             self._health(db, [self.outlets[outlet_id]])
         finally:

@@ -52,8 +52,8 @@ def outlet_facts(db: sqlite_utils.Database, outlet: str, now: datetime) -> dict[
     published = [r[0] for r in conn.execute(
         "SELECT published FROM articles WHERE outlet = ? AND published IS NOT NULL "
         "ORDER BY published DESC LIMIT ?", (outlet, PUBLISHED_HISTORY))]
-    requests, errors = conn.execute(
-        "SELECT coalesce(sum(requests), 0), coalesce(sum(errors), 0) FROM crawl_runs "
+    pages, errors = conn.execute(
+        "SELECT coalesce(sum(pages_fetched), 0), coalesce(sum(errors), 0) FROM crawl_runs "
         "WHERE outlet = ? AND started >= ?", (outlet, week)).fetchone()
     return {
         "runs": recent_runs(db, outlet),
@@ -61,8 +61,8 @@ def outlet_facts(db: sqlite_utils.Database, outlet: str, now: datetime) -> dict[
         "new_7d": new_7d,
         "last_new": parse_iso(last_new),
         "published": [p for p in (parse_iso(t) for t in published) if p],
-        "requests_7d": requests,
-        "errors_7d": errors,
+        "pages_7d": pages,  # answered (304s too)
+        "errors_7d": errors,  # URLs that ended in an error, after retries
     }
 
 

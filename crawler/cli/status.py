@@ -35,8 +35,8 @@ def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
 
     The verdict is ok, stale, failing or extraction broken, with the reason; the columns are
     the last run (when, outcome), articles first stored in the last 24 hours and 7 days, the
-    share of requests that failed in 7 days, and the share of recent article pages that gave a
-    body, and of those a date.
+    share of fetched URLs that ended in an error in 7 days, and the share of recent article
+    pages that gave a body, and of those a date.
 
     \b
     Examples:
