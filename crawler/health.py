@@ -148,6 +148,10 @@ def _stale(facts: dict[str, Any], period: float, now: datetime, t: Thresholds,
     return None
 
 
+def runs_overdue(stale_reason: str) -> bool:
+    return stale_reason.startswith("no crawl for")
+
+
 def assess(outlet: Outlet, facts: dict[str, Any], now: datetime | None = None,
            thresholds: Thresholds | None = None) -> Health:
     """The health of one outlet from its facts (storage.status.outlet_facts)."""
@@ -158,6 +162,8 @@ def assess(outlet: Outlet, facts: dict[str, Any], now: datetime | None = None,
     broken, body_share, date_share = _extraction(runs, t)
     found = {"failing": _failing(runs, t), "extraction_broken": broken,
              "stale": _stale(facts, period_seconds(outlet), now, t, usual)}
+    if (found["failing"] or broken) and found["stale"] and not runs_overdue(found["stale"]):
+        found["stale"] = None  # no new articles is what failing or broken extraction means
     problems = {kind: reason for kind, reason in found.items() if reason}
     verdict, reason = "ok", ""
     if problems:
@@ -187,7 +193,10 @@ def record(db: sqlite_utils.Database, healths: list[Health]) -> list[dict[str, A
     incidents opened now (each is logged and announced once, not on every run)."""
     opened_all = []
     for health in healths:
-        opened, closed = store.sync_incidents(db, health.outlet, health.problems)
+        # An outlet never crawled is "stale" in the status, not an incident: the service that
+        # asks is usually about to crawl it.
+        problems = health.problems if health.last_run else {}
+        opened, closed = store.sync_incidents(db, health.outlet, problems)
         for incident in opened:
             log.warning("health: %s %s: %s", incident["outlet"], VERDICTS[incident["kind"]],
                         incident["reason"])

@@ -3,6 +3,7 @@ published between cycles, unchanged outlets answered 304, a crawl killed with SI
 a restart; plus the first-run and trigger rules without a service."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -39,15 +40,16 @@ def short_config(folder: Path, interval: str) -> Path:
     return overlay
 
 
-def start_service(config: Path, db: Path, mirror: Any, log: Path, *extra: str
+def start_service(config: Path, db: Path, mirror: Any, log: Path, *extra: str,
+                  outlets: tuple[str, ...] = OUTLETS, env: dict[str, str] | None = None
                   ) -> subprocess.Popen[bytes]:
     args = [RASAD, "run", "--config", str(config), "--db", str(db), *origin_args(mirror),
             "--jitter", "0", "--grace", "5", *extra]
-    for outlet in OUTLETS:
+    for outlet in outlets:
         args += ["--outlet", outlet]
     with log.open("ab") as out:
         return subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "RASAD_PROGRESS": "lines"})
+                                env={**os.environ, "RASAD_PROGRESS": "lines", **(env or {})})
 
 
 def runs(db: Path) -> list[dict[str, Any]]:
@@ -247,6 +249,38 @@ def test_a_restart_neither_recrawls_at_once_nor_runs_twice(
     for outlet, when in slots:
         slot = datetime.strptime(when, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
         assert slot == pytest.approx(last[outlet] + 60, abs=1)
+
+
+def test_a_broken_outlet_is_announced_to_the_alert_channels_once(
+    mirror: Any, tmp_path: Path
+) -> None:
+    config = short_config(tmp_path, "3s")
+    alerts = tmp_path / "alerts.toml"
+    alerts.write_text('[channels.ops]\nkind = "jsonl"\npath = "notices.jsonl"\n'
+                      'notices = true\n', encoding="utf-8")
+    db, log = tmp_path / "rasad.db", tmp_path / "run.log"
+    mirror.set_layout("centcomcitadel", "broken")
+    service = start_service(config, db, mirror, log, "--health-every", "1",
+                            outlets=("centcomcitadel",), env={"RASAD_ALERTS": str(alerts)})
+    try:
+        wait_for("three broken cycles", lambda: len(finished(db, "centcomcitadel")) >= 3)
+    finally:
+        mirror.set_layout("centcomcitadel", "normal")
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    notices = [json.loads(line) for line in
+               (tmp_path / "notices.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(n["type"], n["data"]["outlet"], n["data"]["verdict"]) for n in notices] == \
+        [("notice", "centcomcitadel", "extraction broken")]
+    assert "no body on the last" in notices[0]["data"]["reason"]
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT kind, notified IS NOT NULL FROM health_incidents").fetchall() \
+            == [("extraction_broken", 1)]
+    finally:
+        conn.close()
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert text.count("health: centcomcitadel extraction broken") == 1
 
 
 # --- without a service -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from crawler.config import Outlet
-from crawler.health import Thresholds, assess, duration
+from crawler.health import Thresholds, assess, duration, record
 from storage.db import connect
 from storage.status import iso, open_incidents, sync_incidents
 
@@ -120,6 +120,10 @@ def test_worst_problem_is_the_verdict_the_others_are_kept() -> None:
     h = assess(outlet(), facts(history, last_new_hours=100), NOW)
     assert h.verdict == "failing"
     assert list(h.problems) == ["failing", "stale"]
+    assert h.problems["stale"].startswith("no crawl for")  # a second, separate problem
+    recent = [run(0.5, "failed"), run(6.5, "failed"), run(12.5, "failed")]
+    h = assess(outlet(), facts(recent, last_new_hours=100), NOW)
+    assert list(h.problems) == ["failing"]  # no new articles: that is what failing means
 
 
 def test_incidents_open_once_and_close_when_the_problem_is_gone(tmp_path: Any) -> None:
@@ -140,3 +144,13 @@ def test_incidents_open_once_and_close_when_the_problem_is_gone(tmp_path: Any) -
 def test_duration_reads_like_a_person_would_say_it() -> None:
     assert [duration(s) for s in (42, 60, 3660, 86400 + 7200, 3 * 86400)] == \
         ["42s", "1m", "1h 1m", "1d 2h", "3d"]
+
+
+def test_never_crawled_shows_in_status_but_opens_no_incident(tmp_path: Any) -> None:
+    db = connect(tmp_path / "h.db")
+    never = assess(outlet(), facts([], last_new_hours=None), NOW)
+    assert never.verdict == "stale"
+    assert record(db, [never]) == []
+    broken = assess(outlet(), facts([run(0.5, pages=4, bodies=0)]), NOW)
+    assert [i["kind"] for i in record(db, [broken])] == ["extraction_broken"]
+    assert record(db, [broken]) == []  # the same incident is not opened twice
