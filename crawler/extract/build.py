@@ -15,7 +15,7 @@ from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
 from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
-from crawler.extract.titles import strip_site_name
+from crawler.extract.titles import SEPARATORS, strip_site_name
 
 MIN_WORDS = 20  # a themed body shorter than this is a stub, a teaser or a layout change
 # WordPress account names stand in when a post has no real author.
@@ -44,7 +44,7 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
         return None, "no_body"
     if len(body.split()) < MIN_WORDS:
         return None, "too_short"
-    title = parts.title or _meta_title(meta, url)
+    title = parts.title or _meta_title(meta, url, root)
     if not title:
         return None, "no_title"
     found = find_date(root, meta, url, scan, parts.title_el, body, dropped, parts.container)
@@ -57,7 +57,7 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     if fb is None or not fb.lines:
         return None, "no_body"
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
-    title = _meta_title(meta, url) or fb.title
+    title = _meta_title(meta, url, root) or fb.title
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     if not lines or not title:
         return None, "no_body" if not lines else "no_title"
@@ -95,12 +95,36 @@ def _site_names(meta: PageMeta) -> list[str]:
     return [n for n in names if n]
 
 
-def _meta_title(meta: PageMeta, url: str) -> str:
-    for candidate in (ld_text(meta.ld_value("headline")), meta.get("og:title", "twitter:title"),
-                      meta.title_tag):
-        if candidate:
-            return strip_site_name(candidate, _site_names(meta), url)
-    return ""
+_LOGOS = etree.XPath("//*[contains(@class, 'logo')][position() <= 3]")
+
+
+def _logo_names(root: etree._Element) -> list[str]:
+    """The site's name as its logo shows it (text or image alt): the suffix of <title>."""
+    names = []
+    for el in _LOGOS(root)[:6]:
+        names.append(element_text(el))
+        names += [img.get("alt") or "" for img in el.iter("img")]
+    return [n for n in names if n and len(n) < 60]
+
+
+def _meta_title(meta: PageMeta, url: str, root: etree._Element | None = None) -> str:
+    """The headline from metadata, without the site name; an <h1> that is exactly one part of
+    it confirms where the headline ends (what trafilatura's single-<h1> rule does)."""
+    candidates = [c for c in (ld_text(meta.ld_value("headline")),
+                              meta.get("og:title", "twitter:title"), meta.title_tag) if c]
+    if not candidates:
+        return ""
+    h1s = [t for el in root.iter("h1") if (t := element_text(el))][:5] if root is not None else []
+    for candidate in candidates:
+        for h1 in h1s:
+            # The h1 must be the longer part: a logo <h1> ("Site") must not become the title.
+            rest = len(candidate) - len(h1)
+            if candidate == h1 or len(h1) > rest and any(
+                    candidate.startswith(h1 + sep) or candidate.endswith(sep + h1)
+                    for sep in SEPARATORS):
+                return h1
+    names = _site_names(meta) + (_logo_names(root) if root is not None else [])
+    return strip_site_name(candidates[0], names, url)
 
 
 def _heading(root: etree._Element, title: str) -> etree._Element | None:

@@ -1,12 +1,11 @@
 """The headline without the " – Site name" decoration CMSes add to <title> and og:title."""
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from crawler.extract.text import clean_line, line_key
 
-_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " ~ ", " / ")
+SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " ~ ", " / ")
 
 
 def _site_keys(site_names: list[str], url: str) -> set[str]:
@@ -27,7 +26,7 @@ def strip_site_name(title: str, site_names: list[str], url: str) -> str:
     keys = _site_keys(site_names, url)
     for _ in range(2):  # "Title - Section - Site" loses only the site part; two passes at most
         changed = False
-        for sep in _SEPARATORS:
+        for sep in SEPARATORS:
             if sep not in title:
                 continue
             head, tail = title.rsplit(sep, 1)
@@ -48,9 +47,6 @@ def _names_site(segment: str, keys: set[str]) -> bool:
     if not key:
         return False
     return any(key == k or (len(k) > 3 and (k in key or key in k) and len(key) < 40) for k in keys)
-
-
-_SPACE_PUNCT = re.compile(r"\s+([.,:;!?،؛؟])")
 
 
 def same_title(a: str, b: str) -> bool:

@@ -36,6 +36,13 @@ COMMON_DROP_TEXT = (
 )
 
 
+# Inline "read also" teasers: a prefix and a linked headline, never article text.
+COMMON_DROP_LINE_RE = (
+    r"^(?:اقرأ|إقرأ|طالع|شاهد|اقرا)\s+(?:أيضا|أيضاً|ايضا|ايضاً|المزيد)\s*[:：\-–]?\s*\S.{0,150}$",
+    r"^(?:Read also|Read more|See also)\s*[:\-–]\s*\S.{0,150}$",
+)
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
@@ -121,8 +128,9 @@ def _compiled(name: str, body: tuple, drop: tuple, drop_text: tuple, date: tuple
         index=Index(groups),
         drop_keys=frozenset(k for k in keys if k),
         stop_keys=frozenset(line_key(t) for t in theme.stop_text),
-        drop_re=re.compile("|".join(f"(?:{p})" for p in theme.drop_line_re), re.I)
-        if theme.drop_line_re else None,
+        drop_re=re.compile("|".join(f"(?:{p})" for p in (*theme.drop_line_re,
+                                                           *COMMON_DROP_LINE_RE)), re.I)
+        if not generic else None,
     )
 
 
