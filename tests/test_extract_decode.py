@@ -77,3 +77,9 @@ def test_declared_charsets_order_and_aliases() -> None:
 def test_never_raises() -> None:
     for data in (b"", b"\xff\xfe\x00", bytes(range(256)) * 4, b"<meta charset='utf-16'>\xff"):
         assert isinstance(decode_html(data, {"Content-Type": "text/html; charset=bogus"}), str)
+
+
+def test_scrapy_style_headers() -> None:
+    # dict(response.headers) in Scrapy: bytes keys, lists of bytes values.
+    headers = {b"Content-Type": [b"text/html; charset=windows-1256"]}
+    assert decode_html(PAGE.encode("cp1256"), headers) == PAGE  # type: ignore[arg-type]
