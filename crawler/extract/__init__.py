@@ -48,6 +48,8 @@ def extract_detailed(data: bytes, url: str, headers: Mapping[str, str] | None = 
     """(Article, "ok") or (None, reason); `rules` None means a site without rules (trafilatura
     with safe clean-ups), `first_seen` (ISO) enables the "long_after_first_seen" date flag."""
     try:
+        if isinstance(data, str):  # tolerated: a caller holding text already
+            data = data.encode("utf-8")
         reason = check_bytes(data, headers)
         if reason:
             return None, reason
