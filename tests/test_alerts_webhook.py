@@ -300,3 +300,19 @@ def test_two_dispatchers_at_once_send_each_message_once(tmp_path, receiver, part
         t.join()
     assert sum(r.channels["hook"].sent for r in reports) == 2
     assert len(rx.requests) == 2 and len(set(rx.ids())) == 2
+
+
+def test_alerts_test_sends_a_sample(tmp_path, receiver):
+    rx = receiver((200, {}, 0), (403, {}, 0))
+    (tmp_path / "alerts.toml").write_text(hook_toml(rx.url, kind="slack"), encoding="utf-8")
+    args = ("alerts", "test", "hook", "--alerts", str(tmp_path / "alerts.toml"),
+            "--db", str(tmp_path / "t.db"))
+    out = rasad(*args).stdout
+    assert out.startswith("sent msg_test_") and len(rx.requests) == 1
+    text = json.loads(rx.requests[0]["body"])["text"]
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    failed = rasad(*args, check=False)
+    assert failed.returncode == 1 and "permanent failure: HTTP 403" in failed.stderr
+    unknown = rasad("alerts", "test", "nope", "--alerts", str(tmp_path / "alerts.toml"),
+                    check=False)
+    assert unknown.returncode == 1 and "no channel 'nope' (known: hook)" in unknown.stderr
