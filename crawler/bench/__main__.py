@@ -10,6 +10,7 @@ SECTIONS = {
     "extract": "crawler.extract.bench",
     "topics": "crawler.topics.bench",
     "alerts": "crawler.alerts.bench",
+    "incremental": "crawler.bench.incremental",
 }
 
 
