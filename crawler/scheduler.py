@@ -39,7 +39,7 @@ from crawler import health
 from crawler.config import Config, Outlet
 from crawler.schedule import cron_trigger, period_seconds
 from storage.db import connect
-from storage.runs import cancel_running, close_abandoned
+from storage.runs import cancel_running, close_abandoned, live_runs
 from storage.status import last_started
 
 log = logging.getLogger("rasad.run")
@@ -225,6 +225,8 @@ class Service:
         return cmd + ["-v"] * self.opt.verbose
 
     def crawl(self, outlet_id: str) -> None:
+        if self._crawling_elsewhere(outlet_id):
+            return
         with self.lock:
             if self.stopping.is_set() or outlet_id in self.children:
                 return
@@ -253,6 +255,19 @@ class Service:
                 self.children.pop(outlet_id, None)
                 self.active -= 1
                 self.idle.notify_all()
+
+    def _crawling_elsewhere(self, outlet_id: str) -> bool:
+        """A crawl of the outlet outside this service (`rasad crawl`, or a child a killed
+        service left running) is under way: this slot is skipped rather than run twice."""
+        db = connect(self.opt.db_path)
+        try:
+            pids = live_runs(db, outlet_id)
+        finally:
+            db.conn.close()
+        if pids:
+            log.warning("%s: already being crawled (pid %s): slot skipped", outlet_id,
+                        ", ".join(map(str, pids)))
+        return bool(pids)
 
     def _kill(self, outlet_id: str, child: subprocess.Popen[str], reason: str) -> None:
         child.kill()

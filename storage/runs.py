@@ -87,3 +87,10 @@ def cancel_running(db: sqlite_utils.Database, pid: int, reason: str) -> int:
         return conn.execute(
             "UPDATE crawl_runs SET outcome = 'cancelled', reason = ?, finished = ? "
             "WHERE pid = ? AND outcome = 'running'", (reason, now_iso(), pid)).rowcount
+
+
+def live_runs(db: sqlite_utils.Database, outlet: str) -> list[int]:
+    """Pids of the outlet's open runs whose process is alive (another crawl of it is going on)."""
+    rows = db.conn.execute("SELECT pid FROM crawl_runs WHERE outlet = ? AND outcome = 'running'",
+                           (outlet,)).fetchall()
+    return [pid for (pid,) in rows if _alive(pid)]

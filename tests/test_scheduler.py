@@ -283,6 +283,27 @@ def test_a_broken_outlet_is_announced_to_the_alert_channels_once(
     assert text.count("health: centcomcitadel extraction broken") == 1
 
 
+def test_an_outlet_crawled_by_another_process_is_not_crawled_twice(
+    mirror: Any, tmp_path: Path
+) -> None:
+    from storage.db import connect
+    from storage.runs import open_run
+
+    config = short_config(tmp_path, "3s")
+    db, log = tmp_path / "rasad.db", tmp_path / "run.log"
+    store = connect(db)
+    open_run(store, "maseer")  # a `rasad crawl` of maseer is running: this very process
+    store.conn.close()
+    service = start_service(config, db, mirror, log, outlets=("maseer",))
+    try:
+        wait_for("a skipped slot", lambda: "maseer: already being crawled" in log.read_text(
+            encoding="utf-8", errors="replace"), timeout=60)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=30) == 0
+    assert [(r["outcome"], r["pid"]) for r in runs(db)] == [("running", os.getpid())]
+
+
 # --- without a service -------------------------------------------------------------------------
 def _outlets(interval: str = "1h") -> list:
     config = load_config(MIRROR_CONFIG)
