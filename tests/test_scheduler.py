@@ -105,7 +105,8 @@ def life(mirror: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
                 "في المنطقة، ويستمر التمرين أسبوعين ويركز على الاستجابة للطوارئ.",
                 "وقال المتحدث إن التمرين يأتي ضمن برنامج الشراكة بين الولايات والدول، "
                 "وإن التدريبات تشمل الإخلاء الطبي والتنسيق بين مراكز القيادة."]})
-        # the cycle that stores it, and one after it that must not store it again
+        # the cycle that stores it and one after it that must not store it again (three: one
+        # starting in the very second of the publication may have missed it)
         wait_for("two maseer cycles after the publication",
                  lambda: len(finished(db, "maseer", seen["published_at"])) >= 3)
         wait_for("three alqaed cycles", lambda: len(finished(db, "alqaed")) >= 3)
@@ -193,7 +194,7 @@ def test_unchanged_outlet_cycles_make_only_entry_point_requests_answered_304(
     origin = mirror.origins["alqaed"]
     assert {origin + r["path"] for r in log} <= entry_points
     first_log = [r for r in life["mirror_log"] if r["outlet"] == "alqaed" and r["time"] < since]
-    assert len(log) / len(later) < len(first_log) / 3  # a cycle costs a fraction of the first
+    assert max(r["requests"] for r in later[:2]) < len(first_log) / 3  # a fraction of the first
 
 
 def test_a_crawl_killed_mid_run_leaves_a_sound_database_and_the_next_cycle_completes(
