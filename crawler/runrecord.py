@@ -33,7 +33,8 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "responses_304": stats.get("downloader/response_status_count/304", 0) - lastmod_skips,
         "lastmod_skips": lastmod_skips,
         "articles_new": stats.get("rasad/articles/new", 0),
-        "articles_updated": stats.get("rasad/articles/updated", 0),
+        "articles_updated": stats.get("rasad/articles/updated", 0)  # material change
+        + stats.get("rasad/articles/revised", 0),  # minor change (storage/articles.py)
         "article_pages": sum(v for k, v in reasons.items() if k not in TRANSPORT_REASONS),
         "pages_with_body": reasons.get("ok", 0),
         "pages_with_date": stats.get("rasad/pages/with_date", 0),

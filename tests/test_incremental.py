@@ -202,3 +202,21 @@ def test_retry_backoff_doubles_honours_retry_after_and_gives_up(tmp_path: Path) 
     assert 7190 <= wait <= 7210  # Retry-After beats the 60 s backoff
     update_retries(db, "maseer", {}, [url], 3, 60.0)
     assert pending_retries(db, "maseer") == {}
+
+
+def test_an_article_updated_on_the_site_is_fetched_again_and_counted_updated(
+    crawls: dict[str, Any], mirror: Any
+) -> None:
+    db = crawls["db"]
+    url = mirror.expected_articles("alqaed")[3]
+    mirror.update(url, [
+        "تحديث: أعلنت الجهات المختصة تفاصيل جديدة بالكامل حول الاتفاق، تشمل جدولا زمنيا للتنفيذ "
+        "وآلية للمتابعة الدورية بين الطرفين، إضافة إلى برامج تدريب مشتركة تبدأ الشهر المقبل.",
+        "وأوضح البيان أن الاتفاق المعدل يتضمن بنودا إضافية عن تبادل المعلومات والخبرات الفنية."])
+    mirror.reset_log()
+    run = {r["outlet"]: r for r in crawl_mirror(mirror, db, "--outlet", "alqaed")}["alqaed"]
+    path = url.removeprefix(mirror.origins["alqaed"])
+    assert [r["status"] for r in mirror.requests if r["path"] == path] == [200]
+    assert run["articles_new"] == 0
+    (updated,), = table(db, "SELECT articles_updated FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    assert updated == 1
