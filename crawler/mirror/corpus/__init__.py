@@ -1,4 +1,8 @@
-"""Load the article corpus: JSON files under corpus/<outlet>/ (data, not code).
+"""Load the article corpus: JSON files corpus/<outlet>/*.json (data, not code).
+
+The loader lives in corpus/__init__.py and each outlet directory has an empty __init__.py, so
+that setuptools finds them as packages and the project's package-data pattern ("*.json") ships
+the data in a wheel.
 
 Each file is {"articles": [...]}; an article has key, title, date ("YYYY-MM-DD"), time ("HH:MM",
 outlet local time), body (list of paragraphs, "## " marks a subheading), section, topic
@@ -14,9 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .model import DEFAULT_DATES, MirrorArticle
+from ..model import DEFAULT_DATES, MirrorArticle
 
-CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+CORPUS_DIR = Path(__file__).resolve().parent  # JSON files sit next to this loader
 OUTLETS = ("centcomcitadel", "maseer", "alqaed")
 
 # Local time of each outlet's CMS (what article:published_time carries as offset).
