@@ -7,6 +7,7 @@ RASAD_PROGRESS = auto (default) | tty | lines | off.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -37,20 +38,45 @@ def render(outlet: str, f: dict[str, int], state: str = "") -> str:
 
 
 class _Board:
-    """The live block of lines on a terminal, one per outlet, shared by the process's crawls."""
+    """The live block of lines on a terminal, one per outlet, shared by the process's crawls.
+    Log lines written meanwhile go above it: the block is wiped first and redrawn below them."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.lines: dict[str, str] = {}
         self.drawn = 0
+        proxy = _Above(self)
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream is stream:
+                handler.setStream(proxy)  # type: ignore[arg-type]
+        if sys.stderr is stream:
+            sys.stderr = proxy  # type: ignore[assignment]
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write(f"\x1b[{self.drawn}F\x1b[J")  # to the block's top, erase below
+            self.drawn = 0
 
     def show(self, outlet: str, line: str) -> None:
         self.lines[outlet] = line
-        out = [f"\x1b[{self.drawn}F"] if self.drawn else []  # back to the block's first line
-        out += [f"\x1b[2K{text}\n" for text in self.lines.values()]
-        self.stream.write("".join(out))
+        self.clear()
+        self.stream.write("".join(f"\x1b[2K{text}\n" for text in self.lines.values()))
         self.stream.flush()
         self.drawn = len(self.lines)
+
+
+class _Above:
+    """A stream for everything else on the terminal: written above the live block."""
+
+    def __init__(self, board: _Board) -> None:
+        self.board = board
+
+    def write(self, text: str) -> int:
+        self.board.clear()
+        return self.board.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.board.stream, name)
 
 
 _boards: dict[int, _Board] = {}
