@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections import deque
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -125,7 +126,8 @@ class Mirror:
         self._servers: dict[str, _Server] = {}
         self._threads: list[threading.Thread] = []
         self._log_lock = threading.Lock()
-        self._requests: list[dict[str, Any]] = []
+        # Bounded: `serve_forever` under a benchmark must not grow without limit.
+        self._requests: deque[dict[str, Any]] = deque(maxlen=200_000)
 
     # --- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Mirror:
