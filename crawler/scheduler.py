@@ -188,7 +188,8 @@ class Service:
         with self.idle:  # let the jobs record what their children did
             self.idle.wait_for(lambda: self.active == 0, timeout=self.opt.grace)
         self._release_lock()
-        log.info("stopped")
+        if self.scheduler is not None:
+            log.info("stopped")
 
     def _take_lock(self) -> None:
         path = Path(f"{self.opt.db_path}.run.lock")
