@@ -23,7 +23,7 @@ from crawler.extract import extract_detailed
 from crawler.items import FoundArticle
 from crawler.revisit import KnownUrls
 from crawler.urls import canonical
-from storage.db import connect
+from storage.db import connect, now_iso
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 _SKIP_LINK = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", ".mp4", ".zip")
@@ -204,7 +204,7 @@ class OutletSpider(scrapy.Spider):
         headers = response.headers.to_unicode_dict()
         article, reason = extract_detailed(
             response.body, response.url, headers=dict(headers), rules=self.outlet.extract,
-            outlet=self.outlet.id,
+            outlet=self.outlet.id, first_seen=now_iso(),  # flags a date long after we met it
         )
         self._inc(f"extract/{reason}")
         if article is None:
