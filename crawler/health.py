@@ -11,6 +11,7 @@ they were started; `assess` is a pure function of those facts and a clock.
 """
 from __future__ import annotations
 
+import json
 import logging
 import statistics
 from dataclasses import asdict, dataclass, field
@@ -88,6 +89,9 @@ def _extraction(runs: list[dict[str, Any]], t: Thresholds) -> tuple[str | None, 
                                                                    float | None]:
     """(problem, body share, date share) over the newest runs that fetched article pages."""
     sampled = [r for r in runs if r.get("article_pages")]
+    if sampled and _stat(sampled[0], "rasad/canary/failed"):
+        return ("a stored article that extracted before gives no body now (canary): "
+                "layout changed?", 0.0, None)
     streak_pages = streak_runs = 0
     for run in sampled:
         if run["pages_with_body"]:
@@ -113,6 +117,13 @@ def _extraction(runs: list[dict[str, Any]], t: Thresholds) -> tuple[str | None, 
     elif bodies >= t.min_pages and date_share is not None and date_share < t.min_date_share:
         problem = f"only {dates} of {bodies} articles had a date: date markup changed?"
     return problem, body_share, date_share
+
+
+def _stat(run: dict[str, Any], key: str) -> int:
+    try:
+        return int(json.loads(run.get("stats") or "{}").get(key, 0))
+    except (ValueError, TypeError, AttributeError):
+        return 0
 
 
 def _usual_gap(published: list[datetime]) -> float | None:

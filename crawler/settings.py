@@ -41,7 +41,7 @@ EXTENSIONS = {"crawler.runrecord.RunRecord": 100, "crawler.progress.Progress": 2
 # Incremental crawls (crawler/conditional.py); RASAD_CONDITIONAL=0 reads every page again.
 RASAD_CONDITIONAL = os.environ.get("RASAD_CONDITIONAL", "1") not in ("0", "false", "off")
 DOWNLOADER_MIDDLEWARES = {"crawler.conditional.ConditionalRequests": 540}  # sees final responses
-SPIDER_MIDDLEWARES = {"crawler.conditional.FollowedEntryPoints": 600}
+SPIDER_MIDDLEWARES = {"crawler.conditional.FollowedEntryPoints": 600, "crawler.canary.Canary": 610}
 
 LOG_LEVEL = os.environ.get("RASAD_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

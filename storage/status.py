@@ -66,6 +66,13 @@ def outlet_facts(db: sqlite_utils.Database, outlet: str, now: datetime) -> dict[
     }
 
 
+def canary_url(db: sqlite_utils.Database, outlet: str, exclude: str = "") -> str | None:
+    """The URL of the outlet's newest stored article (crawler/canary.py re-reads it)."""
+    row = db.conn.execute("SELECT url FROM articles WHERE outlet = ? AND url != ? "
+                          "ORDER BY id DESC LIMIT 1", (outlet, exclude)).fetchone()
+    return row[0] if row else None
+
+
 # --- health incidents ---------------------------------------------------------------------------
 def open_incidents(db: sqlite_utils.Database, outlet: str | None = None) -> list[dict[str, Any]]:
     sql = "SELECT * FROM health_incidents WHERE closed IS NULL"

@@ -12,20 +12,10 @@ import pytest
 
 from tests.conftest import MIRROR_CONFIG, origin_args, rasad
 
-STORIES = [  # three different stories (the store merges near-duplicates)
-    ("تعاون عسكري متزايد مع الأردن", [
-        "أكدت وزارة الدفاع أن التعاون العسكري مع الأردن يشهد تطورا ملحوظا في مجالات التدريب "
-        "وتبادل الخبرات والتخطيط المشترك لمواجهة التحديات الأمنية في المنطقة.",
-        "وأضاف البيان أن الجانبين اتفقا على عقد اجتماعات دورية لمتابعة تنفيذ البرامج."]),
-    ("مناورات بحرية قبالة سواحل عمان", [
-        "انطلقت في بحر العرب مناورات بحرية تشارك فيها سفن من عدة دول، وتستمر عشرة أيام "
-        "وتشمل تدريبات على مكافحة القرصنة وتأمين خطوط الملاحة التجارية.",
-        "وقال قائد المناورات إن الطواقم ستتدرب كذلك على عمليات البحث والإنقاذ في البحر."]),
-    ("أوزبكستان تستضيف مؤتمرا لأمن الحدود", [
-        "تستضيف العاصمة طشقند الأسبوع المقبل مؤتمرا إقليميا عن أمن الحدود ومكافحة التهريب، "
-        "بمشاركة خبراء من آسيا الوسطى وممثلين عن منظمات دولية.",
-        "ويناقش المؤتمر تقنيات المراقبة الحديثة وتبادل المعلومات بين أجهزة الجمارك."]),
-]
+STORY = ("تعاون عسكري متزايد مع الأردن", [
+    "أكدت وزارة الدفاع أن التعاون العسكري مع الأردن يشهد تطورا ملحوظا في مجالات التدريب "
+    "وتبادل الخبرات والتخطيط المشترك لمواجهة التحديات الأمنية في المنطقة.",
+    "وأضاف البيان أن الجانبين اتفقا على عقد اجتماعات دورية لمتابعة تنفيذ البرامج."])
 
 
 def crawl(mirror: Any, db: Path, outlet: str, *extra: str) -> str:
@@ -48,15 +38,14 @@ def incidents(db: Path) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def broken(mirror: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """maseer crawled normally, then redesigned: three new articles nobody can extract."""
+    """maseer crawled normally, then redesigned: one new article nobody can extract."""
     db = tmp_path_factory.mktemp("status") / "rasad.db"
     crawl(mirror, db, "maseer")
     seen: dict[str, Any] = {"db": db, "baseline": status(mirror, db)}
     mirror.set_layout("maseer", "broken")
     try:
-        for n, (title, body) in enumerate(STORIES):
-            mirror.publish("maseer", {"key": f"status-broken-{n}", "section": "أخبار",
-                                      "title": title, "body": body})
+        mirror.publish("maseer", {"key": "status-broken", "section": "أخبار",
+                                  "title": STORY[0], "body": STORY[1]})
         seen["broken_log"] = crawl(mirror, db, "maseer")
         seen["broken"] = status(mirror, db)
         seen["text"] = rasad("status", "--config", str(MIRROR_CONFIG), *origin_args(mirror),
@@ -84,12 +73,14 @@ def test_a_healthy_crawl_is_ok_and_an_uncrawled_outlet_is_stale(broken: dict[str
 def test_a_changed_layout_is_reported_as_extraction_broken(broken: dict[str, Any]) -> None:
     maseer = broken["broken"]["maseer"]
     assert maseer["verdict"] == "extraction broken"
-    assert "no body on the last 3 article pages" in maseer["reason"]
+    # one new article is not enough to tell; the stored article re-read as a canary is
+    assert "a stored article that extracted before gives no body now" in maseer["reason"]
     assert maseer["body_share"] == 0.0
     assert [i["kind"] for i in maseer["incidents"]] == ["extraction_broken"]
     line = next(ln for ln in broken["text"].splitlines() if ln.startswith("maseer"))
     assert "extraction broken" in line and "layout changed?" in line and "body   0%" in line
-    assert "health: maseer extraction broken: no body on the last 3" in broken["broken_log"]
+    assert "health: maseer extraction broken: a stored article" in broken["broken_log"]
+    assert "layout changed?" in broken["broken_log"]
 
 
 def test_the_incident_is_raised_once_not_on_every_run(broken: dict[str, Any]) -> None:
@@ -110,8 +101,37 @@ def test_the_incident_closes_once_extraction_works_again(
     assert maseer["verdict"] == "ok" and maseer["incidents"] == []
     with sqlite3.connect(db) as conn:
         titles = {t for (t,) in conn.execute("SELECT title FROM articles")}
-    assert {title for title, _ in STORIES} <= titles  # missed during the breakage, recovered
+    assert STORY[0] in titles  # missed during the breakage, recovered
     assert incidents(db) == [("maseer", "extraction_broken", 0)]
+
+
+def test_a_new_outlet_whose_pages_all_give_nothing_is_extraction_broken(
+    mirror: Any, tmp_path: Path
+) -> None:
+    db = tmp_path / "fresh.db"
+    mirror.set_layout("alqaed", "broken")
+    try:
+        crawl(mirror, db, "alqaed")
+    finally:
+        mirror.set_layout("alqaed", "normal")
+    alqaed = status(mirror, db, "--outlet", "alqaed")["alqaed"]
+    assert alqaed["verdict"] == "extraction broken"
+    assert alqaed["reason"].startswith("no body on the last ")  # nothing stored: no canary
+    assert alqaed["new_7d"] == 0 and alqaed["body_share"] == 0.0
+
+
+def test_one_odd_new_page_is_not_a_layout_change(mirror: Any, tmp_path: Path) -> None:
+    db = tmp_path / "odd.db"
+    crawl(mirror, db, "centcomcitadel")
+    mirror.publish("centcomcitadel", {"key": "status-stub", "section": "التحالفات",
+                                      "title": "صورة اليوم", "body": ["صورة من التمرين."]})
+    crawl(mirror, db, "centcomcitadel")
+    report = status(mirror, db, "--outlet", "centcomcitadel")["centcomcitadel"]
+    assert (report["verdict"], report["reason"]) == ("ok", "")
+    with sqlite3.connect(db) as conn:
+        (stats,), = conn.execute("SELECT stats FROM crawl_runs ORDER BY id DESC LIMIT 1")
+    stats = json.loads(stats)
+    assert stats["rasad/canary/sent"] == stats["rasad/canary/ok"] == 1  # the layout is fine
 
 
 def test_an_outlet_that_cannot_be_reached_three_times_is_failing(

@@ -154,3 +154,15 @@ def test_never_crawled_shows_in_status_but_opens_no_incident(tmp_path: Any) -> N
     broken = assess(outlet(), facts([run(0.5, pages=4, bodies=0)]), NOW)
     assert [i["kind"] for i in record(db, [broken])] == ["extraction_broken"]
     assert record(db, [broken]) == []  # the same incident is not opened twice
+
+
+def test_a_failed_canary_is_extraction_broken_even_for_one_new_page() -> None:
+    import json
+
+    newest = run(0.5, pages=2, bodies=0)  # one new page and the canary, neither extracted
+    newest["stats"] = json.dumps({"rasad/canary/sent": 1, "rasad/canary/failed": 1})
+    h = assess(outlet(), facts([newest, *healthy_history()]), NOW)
+    assert h.verdict == "extraction broken" and "(canary)" in h.reason
+    odd = run(0.5, pages=2, bodies=1)
+    odd["stats"] = json.dumps({"rasad/canary/sent": 1, "rasad/canary/ok": 1})
+    assert assess(outlet(), facts([odd, *healthy_history()]), NOW).verdict == "ok"
