@@ -94,11 +94,13 @@ def test_hijri_only_when_it_is_the_only_date() -> None:
 
 
 def test_hijri_conversion_anchors() -> None:
-    # Dates where the tabular calendar agrees with Umm al-Qura.
+    # Umm al-Qura dates, as Gulf outlets print them.
     assert hijri_to_gregorian(1446, 7, 1) == D(2025, 1, 1)
     assert hijri_to_gregorian(1446, 9, 1) == D(2025, 3, 1)
     assert hijri_to_gregorian(1445, 9, 1) == D(2024, 3, 11)
-    assert hijri_to_gregorian(1446, 2, 30) is None  # Safar has 29 days
+    assert hijri_to_gregorian(1443, 5, 28) == D(2022, 1, 1)  # the tabular calendar says 27
+    assert hijri_to_gregorian(1446, 2, 30) == D(2024, 9, 3)  # Safar 1446 has 30 days there
+    assert hijri_to_gregorian(1446, 9, 30) is None  # but Ramadan 1446 has 29
     assert hijri_to_gregorian(1446, 13, 1) is None
 
 

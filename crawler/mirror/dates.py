@@ -6,9 +6,10 @@ Hijri date. Everything here is deterministic: the same input renders the same by
 """
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+
+from hijridate import Gregorian
 
 # WordPress `ar` locale month names (also Egypt and the Gulf).
 MONTHS_WP = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
@@ -72,31 +73,12 @@ def algeria(d: date) -> str:
 
 
 # --- Hijri -----------------------------------------------------------------------------------
-# The tabular (arithmetical, "civil" epoch) Islamic calendar. It agrees with Umm al-Qura on the
-# dates the corpus uses (checked: 1 Rajab 1446 = 2025-01-01, 1 Ramadan 1446 = 2025-03-01,
-# 1 Ramadan 1445 = 2024-03-11), but can differ by a day elsewhere, so the corpus names its Hijri
-# dates explicitly and stores the verified Gregorian date as truth.
-_ISLAMIC_EPOCH_JD = 1948439.5
-
-
-def hijri_to_gregorian(year: int, month: int, day: int) -> date:
-    jd = day + math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30
-    jd += _ISLAMIC_EPOCH_JD - 1
-    return date.fromordinal(int(jd - 1721424.5))
-
-
+# Corpus articles that print only a Hijri date name it explicitly and keep the verified Gregorian
+# date as truth; the date-style sweep renders any date in Umm al-Qura.
 def gregorian_to_hijri(d: date) -> tuple[int, int, int]:
-    jd = d.toordinal() + 1721424.5
-    year = (30 * (jd - _ISLAMIC_EPOCH_JD) + 10646) // 10631
-    year = int(year)
-    month = min(12, math.ceil((jd - (29 + hijri_jd(year, 1, 1))) / 29.5) + 1)
-    day = int(jd - hijri_jd(year, month, 1)) + 1
-    return year, month, day
-
-
-def hijri_jd(year: int, month: int, day: int) -> float:
-    return (day + math.ceil(29.5 * (month - 1)) + (year - 1) * 354 + (3 + 11 * year) // 30
-            + _ISLAMIC_EPOCH_JD - 1)
+    """Umm al-Qura, the calendar Gulf outlets print (hijridate covers 1343–1500 AH)."""
+    h = Gregorian(d.year, d.month, d.day).to_hijri()
+    return h.year, h.month, h.day
 
 
 def hijri_text(d: date) -> str:
