@@ -240,7 +240,7 @@ def test_a_restart_neither_recrawls_at_once_nor_runs_twice(
         time.sleep(4)
         assert len(runs(db)) == before  # every outlet was crawled seconds ago: next slot is later
     finally:
-        service.send_signal(signal.SIGTERM)
+        service.send_signal(signal.SIGINT)  # Ctrl-C stops it as cleanly as SIGTERM
         assert service.wait(timeout=30) == 0
     text = (folder / "restart.log").read_text(encoding="utf-8", errors="replace")
     slots = re.findall(r"(maseer|alqaed): every 60s, first crawl (\S+ \S+) UTC", text)
@@ -306,6 +306,17 @@ def test_an_outlet_crawled_by_another_process_is_not_crawled_twice(
 
 
 # --- without a service -------------------------------------------------------------------------
+def test_a_bad_cron_line_stops_rasad_run_naming_file_outlet_and_key(tmp_path: Path) -> None:
+    config = tmp_path / "outlets.toml"
+    text = (ROOT / "config" / "outlets.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace("[outlets.maseer]\n", '[outlets.maseer]\ncron = "61 * * * *"\n'),
+                      encoding="utf-8")
+    proc = subprocess.run([RASAD, "run", "--config", str(config), "--db", str(tmp_path / "r.db")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert f"{config}: outlet 'maseer': key 'cron': not a crontab line" in proc.stderr
+    assert not (tmp_path / "r.db").exists()
+
 def _outlets(interval: str = "1h") -> list:
     config = load_config(MIRROR_CONFIG)
     return [o.model_copy(update={"interval": interval}) for o in config.outlets.values()]
