@@ -1,16 +1,16 @@
-"""Search text on both sides of the FTS index: what is indexed for an article, how a user's query
-becomes an FTS5 expression, and how the matches are shown in the ORIGINAL text.
+"""Search text on both sides of the FTS index: what is indexed for an article and how a user's
+query becomes an FTS5 expression (storage/snippets.py shows the matches in the original text).
 
-The FTS5 table holds, per article, four columns (storage/migrations/0004_search.sql):
+The FTS5 table (storage/migrations/0004_search_contentless.sql) indexes four columns:
 - `title`, `body`: the `crawler.arabic.tokens()` of the text, one space apart (exact words);
 - `title_k`, `body_k`: every token's *match keys* — the token and each reading of it without
   proclitics (و ف ب ل ك ال: "وقيرغيزستان" → "قيرغيزستان"), each folded by `variant_key()`, which
   replaces words of 5+ letters by their `skeleton()` (medial ا و ي ء dropped) so spellings of a
   name that add or drop long vowels meet (فرجينيا/فيرجينيا, أميركي/أمريكي).
 
-A query word matches an article when it is one of its exact words or when its own key (with a
-leading ال dropped) is one of the article's keys. Exact matches score in both column pairs, so
-they rank above key-only matches. A word in double quotes matches exactly (no keys).
+A query word matches an article when its key (the word without a leading ال, folded the same
+way) is one of the article's keys; the exact columns serve "quoted" words and phrases, which
+match exactly. Ranking (storage/search.py) puts articles with the exact spelling first.
 
 Query syntax: words (all must match), "exact phrase", word* (prefix), a OR b, -word (exclude).
 """
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crawler.arabic import clitic_stems, iter_tokens, skeleton, tokens
+from crawler.arabic import clitic_stems, skeleton, tokens
 
 VARIANT_MIN = 5  # letters; the topic gazetteers use the same threshold for name variants
 _QUERY_ARTICLE_MIN = 3  # "الله" keeps its ال (its stem "له" is a common word)
@@ -32,7 +32,7 @@ _QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 EXACT_COLUMNS = "{title body}"
 KEY_COLUMNS = "{title_k body_k}"
 # bm25 weights in column order: title, body, title_k, body_k.
-RANK = "bm25(articles_fts, 4.0, 1.0, 2.0, 0.5)"
+RANK = "bm25(articles_fts, 4.0, 1.0, 4.0, 1.0)"
 
 
 class QueryError(ValueError):
@@ -59,11 +59,16 @@ def token_keys(token: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def query_key(token: str) -> str:
-    """The key a query word is looked up by: ال is optional in the text, so it is dropped."""
+def query_stem(token: str) -> str:
+    """A query word without its ال (optional in the text)."""
     if token.startswith("ال") and len(token) - 2 >= _QUERY_ARTICLE_MIN and _ARABIC.match(token):
-        token = token[2:]
-    return variant_key(token)
+        return token[2:]
+    return token
+
+
+def query_key(token: str) -> str:
+    """The key a query word is looked up by."""
+    return variant_key(query_stem(token))
 
 
 def index_columns(title: str, body: str) -> tuple[str, str, str, str]:
@@ -143,7 +148,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _skeleton_prefix(stem: str) -> str:
+def skeleton_prefix(stem: str) -> str:
     # A prefix ends mid-word, so its last letter is medial in the full word: drop it like
     # skeleton() drops medial long vowels, then skeleton the rest.
     trimmed = stem.rstrip(_LONG) or stem
@@ -151,17 +156,22 @@ def _skeleton_prefix(stem: str) -> str:
 
 
 def _term_expr(term: Term) -> str:
-    exact = f"{EXACT_COLUMNS}: {_quote(' '.join(term.words))}"
     if term.exact or len(term.words) > 1:
-        return exact
+        return f"{EXACT_COLUMNS}: {_quote(' '.join(term.words))}"
+    # A word's keys include the word itself, so matching the keys alone finds every exact
+    # occurrence too: one posting list per word (search.py ranks exact spellings first).
     word = term.words[0]
     if term.prefix:
-        stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
+        stem = prefix_stem(word)
         keys = {_quote(stem) + " *"}
         if _ARABIC.match(stem) and len(stem) >= 3:
-            keys.add(_quote(_skeleton_prefix(stem)) + " *")
-        return f"({exact} * OR {KEY_COLUMNS}: ({' OR '.join(sorted(keys))}))"
-    return f"({exact} OR {KEY_COLUMNS}: {_quote(query_key(word))})"
+            keys.add(_quote(skeleton_prefix(stem)) + " *")
+        return f"{KEY_COLUMNS}: ({' OR '.join(sorted(keys))})"
+    return f"{KEY_COLUMNS}: {_quote(query_key(word))}"
+
+
+def prefix_stem(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
 
 
 def fts_expression(query: str | ParsedQuery) -> str:
@@ -175,80 +185,3 @@ def fts_expression(query: str | ParsedQuery) -> str:
     for term in parsed.excluded:
         expr = f"({expr}) NOT {_term_expr(term)}"
     return expr
-
-
-# --- snippets -----------------------------------------------------------------------------------
-class _Matcher:
-    """Decides which words of the original text a query's positive terms match."""
-
-    def __init__(self, parsed: ParsedQuery) -> None:
-        self.exact: set[str] = set()
-        self.keys: set[str] = set()
-        self.prefixes: list[tuple[str, str]] = []
-        for term in parsed.positive_terms():
-            if term.exact or len(term.words) > 1:
-                self.exact.update(term.words)
-            elif term.prefix:
-                word = term.words[0]
-                stem = word[2:] if word.startswith("ال") and len(word) > 3 else word
-                self.prefixes.append((stem, _skeleton_prefix(stem)))
-            else:
-                self.exact.add(term.words[0])
-                self.keys.add(query_key(term.words[0]))
-
-    def __call__(self, norm: str) -> int:
-        """0: no match, 2: exact word, 1: matched by a key or prefix."""
-        if norm in self.exact:
-            return 2
-        if self.keys and not self.keys.isdisjoint(token_keys(norm)):
-            return 1
-        for stem, skel in self.prefixes:
-            for reading in clitic_stems(norm):
-                if reading.startswith(stem) or (
-                    len(reading) >= VARIANT_MIN and skeleton(reading).startswith(skel)
-                ):
-                    return 1
-        return 0
-
-
-def snippet(text: str, query: str | ParsedQuery, words: int = 30,
-            mark: tuple[str, str] = ("**", "**")) -> str:
-    """The passage of `text` (original spelling) with the most distinct query matches, about
-    `words` words long, matched words wrapped in `mark`; the text's start if nothing matches."""
-    parsed = parse(query) if isinstance(query, str) else query
-    matcher = _Matcher(parsed)
-    # One entry per word as written; a written word can hold several tokens ("3٫7" → 3, 7).
-    spans: list[tuple[int, int, set[str]]] = []
-    for tok in iter_tokens(text or ""):
-        if spans and spans[-1][0] == tok.start:
-            spans[-1][2].add(tok.norm)
-        else:
-            spans.append((tok.start, tok.end, {tok.norm}))
-    if not spans:
-        return ""
-    hits = [(i, n) for i, (_, _, norms) in enumerate(spans) for n in norms if matcher(n)]
-    start = 0
-    if hits:
-        best = -1
-        for i, _ in hits:
-            lo = max(0, i - words // 4)  # a little context before the first match
-            distinct = len({n for j, n in hits if lo <= j < lo + words})
-            if distinct > best:
-                best, start = distinct, lo
-    end = min(len(spans), start + words)
-    hit_idx = {i for i, _ in hits}
-    out = ["… " if start > 0 else ""]
-    pos = spans[start][0]
-    for i in range(start, end):
-        s0, s1, _ = spans[i]
-        out.append(text[pos:s0])
-        out.append(f"{mark[0]}{text[s0:s1]}{mark[1]}" if i in hit_idx else text[s0:s1])
-        pos = s1
-    if end < len(spans):
-        out.append(" …")
-    else:
-        out.append(text[pos:])  # the closing punctuation
-    return _SPACE.sub(" ", "".join(out)).strip()
-
-
-_SPACE = re.compile(r"\s+")

@@ -112,6 +112,16 @@ def test_ranking_exact_before_variant_and_title_before_body(tmp_path: Path) -> N
     assert _ids(conn, "فرجينيا") == [3, 2, 1]
 
 
+def test_ranking_prefers_the_words_side_by_side(tmp_path: Path) -> None:
+    conn = _store(tmp_path / "s.db", [
+        # More occurrences (bm25 likes it), but the words apart.
+        _article(1, "حرس الحدود", "ضبط حرس الحدود شحنة. وقال حرس السواحل إن الأمن الوطني "
+                                  "مستقر، وإن المجلس الوطني اجتمع."),
+        _article(2, "خبر", f"{FILLER} وأعلن الحرسُ الوطنيّ عن تدريبات {OTHER}"),
+    ])
+    assert _ids(conn, "الحرس الوطني") == [2, 1]
+
+
 def test_query_syntax(tmp_path: Path) -> None:
     conn = _store(tmp_path / "s.db", [
         _article(1, "خبر", "الحرس الوطني السعودي يختتم تدريبات"),

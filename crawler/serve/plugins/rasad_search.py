@@ -18,7 +18,8 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 from crawler.arabic import normalize
-from storage.search_query import QueryError, fts_expression, parse, snippet
+from storage.search_query import QueryError, fts_expression, parse
+from storage.snippets import snippet
 
 _NOTHING = '""'  # an FTS5 expression that matches no row (an empty or unsearchable query)
 _MARK = ("**", "**")
