@@ -16,7 +16,8 @@ FIELDS = ("id", "url", "title", "outlet", "published", "first_seen", "score", "s
 _MARK = ("\x02", "\x03")  # in-band markers, replaced per output format
 
 
-@main.command()
+# ignore_unknown_options: a query may start with "-" (an exclusion) without needing "--".
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @db_option
 @filter_options
