@@ -11,6 +11,7 @@ SECTIONS = {
     "topics": "crawler.topics.bench",
     "alerts": "crawler.alerts.bench",
     "incremental": "crawler.bench.incremental",
+    "search": "crawler.bench.search",
 }
 
 
