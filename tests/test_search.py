@@ -276,6 +276,22 @@ def test_updates_keep_the_index_exact_whatever_the_order(tmp_path: Path,
     assert _ids(conn, "مشتركة") == [2]
 
 
+def test_a_refetched_article_with_a_new_text_is_reindexed(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    db = connect(path)
+    store = ArticleStore(db, listeners=[SearchListener()])
+    first = _article(1, "الحرس الوطني", f"{FILLER} تدريبات مشتركة في فيرجينيا {OTHER}")
+    store.add(first, first.canonical_url)
+    changed = _article(1, "الحرس الوطني", f"{FILLER} مناورات بحرية قرب قيرغيزستان {OTHER}")
+    result = store.add(changed, changed.canonical_url)
+    assert result.status in ("updated", "revised")
+    assert db.conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+    assert_index_is_exact(path)
+    conn = open_for_reading(path).conn
+    assert _ids(conn, "قرغيزستان") == [1]
+    assert _ids(conn, "فرجينيا") == []
+
+
 def test_store_older_than_search_is_brought_forward(tmp_path: Path) -> None:
     from storage.schema import _statements, migration_files
 

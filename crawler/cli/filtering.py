@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,4 +92,7 @@ def open_store(db_path: str) -> sqlite_utils.Database:
 
     if not Path(db_path).exists():
         raise click.ClickException(f"database not found: {db_path} (crawl first, or --db PATH)")
-    return open_for_reading(db_path, warn=lambda msg: click.echo(msg, err=True))
+    try:
+        return open_for_reading(db_path, warn=lambda msg: click.echo(msg, err=True))
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -128,6 +128,15 @@ def metadata(db_name: str) -> dict[str, Any]:
                         "sort_desc": "published",
                         "label_column": "title",
                     },
+                    "article_urls": {"description": "Every URL an article was reached by "
+                                                    "(the crawler never fetches these again)."},
+                    "article_topics": {"description": "Each article's verdict per topic: "
+                                                      "matched, score, why, and the countries "
+                                                      "and US states named (JSON)."},
+                    "article_versions": {"description": "Every text of an article that "
+                                                        "changed after it was first stored."},
+                    "crawl_runs": {"description": "One row per crawl of one outlet: outcome, "
+                                                  "requests, new articles, errors."},
                     "articles_fts": {"hidden": True},
                     "search_pending": {"hidden": True},
                     "partnership_articles": {
