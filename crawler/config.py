@@ -9,13 +9,14 @@ Two kinds of file share one loader:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from crawler.tomlfile import format_validation_error, read_toml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "outlets.toml"
 
@@ -218,35 +219,12 @@ class Config(_Strict):
 _TOP_KEYS = {"outlets", "extends", "origins", "politeness"}
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
-def _format_error(path: Path, outlet_id: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(outlet)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "missing":
-            msg = "missing required key"
-        lines.append(f"{path}: outlet {outlet_id!r}: key {key!r}: {msg}")
-    return "\n".join(lines)
-
-
 def load_config(
     path: str | Path | None = None, origins: Mapping[str, str] | None = None
 ) -> Config:
     """Load an outlets file or an overlay, then apply `origins` (id → scheme://host:port)."""
     path = Path(path) if path else DEFAULT_CONFIG
-    data = _read_toml(path)
+    data = read_toml(path, ConfigError)
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown top-level key {', '.join(sorted(unknown))!r}")
@@ -271,7 +249,8 @@ def load_config(
             try:
                 outlets[outlet_id] = Outlet.model_validate({**table, "id": outlet_id})
             except ValidationError as exc:
-                raise ConfigError(_format_error(path, outlet_id, exc)) from None
+                where = f"outlet {outlet_id!r}"
+                raise ConfigError(format_validation_error(path, where, exc)) from None
     raw_origins = data.get("origins", {})
     if not isinstance(raw_origins, dict):
         raise ConfigError(f"{path}: key 'origins' must be a table of id = \"http://host:port\"")
@@ -284,7 +263,7 @@ def load_config(
         try:
             politeness = Politeness.model_validate(data["politeness"])
         except ValidationError as exc:
-            raise ConfigError(_format_error(path, "*", exc).replace(
+            raise ConfigError(format_validation_error(path, "[politeness]", exc).replace(
                 "key '", "key 'politeness.")) from None
         outlets = {k: o.model_copy(update={"politeness": politeness}) for k, o in outlets.items()}
     for outlet_id, origin in moved.items():

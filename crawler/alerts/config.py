@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from crawler.tomlfile import format_validation_error, read_toml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_ALERTS = ROOT / "config" / "alerts.toml"
@@ -123,19 +124,6 @@ class AlertsConfig(_Strict):
                         f"{topic!r} (known: {', '.join(sorted(known))})")
 
 
-def _format(path: Path, where: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(table)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "missing":
-            msg = "missing required key"
-        lines.append(f"{path}: {where}: key {key!r}: {msg}")
-    return "\n".join(lines)
-
-
 def _channel(path: Path, cid: str, table: Any, retry: dict[str, Any]) -> Channel:
     where = f"channel {cid!r}"
     if not _ID.match(cid):
@@ -155,7 +143,7 @@ def _channel(path: Path, cid: str, table: Any, retry: dict[str, Any]) -> Channel
     try:
         channel = Channel.model_validate(data)
     except ValidationError as exc:
-        raise AlertConfigError(_format(path, where, exc)) from None
+        raise AlertConfigError(format_validation_error(path, where, exc)) from None
     problem = _kind_problem(channel)
     if problem:
         raise AlertConfigError(f"{path}: {where}: {problem}")
@@ -185,10 +173,7 @@ def load_alerts(path: str | Path | None = None) -> AlertsConfig:
         if explicit:
             raise AlertConfigError(f"{p}: alerts file not found")
         return AlertsConfig(path=str(p), channels={})
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise AlertConfigError(f"{p}: not valid TOML: {exc}") from None
+    data = read_toml(p, AlertConfigError, "alerts file")
     unknown = set(data) - {"channels", "retry"}
     if unknown:
         raise AlertConfigError(f"{p}: unknown top-level key {sorted(unknown)[0]!r}")
@@ -196,7 +181,7 @@ def load_alerts(path: str | Path | None = None) -> AlertsConfig:
     try:
         Retry.model_validate(retry)
     except ValidationError as exc:
-        raise AlertConfigError(_format(p, "[retry]", exc)) from None
+        raise AlertConfigError(format_validation_error(p, "[retry]", exc)) from None
     raw = data.get("channels", {})
     if not isinstance(raw, dict):
         raise AlertConfigError(f"{p}: [channels] must be a table")

@@ -22,11 +22,12 @@ countries), `states` (distinct US states), `spp_pair` (a state and its partner c
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from crawler.tomlfile import format_validation_error, read_toml
 
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent.parent / "config" / "topics.toml"
 FEATURES = frozenset({"watched", "parties", "states", "spp_pair"})
@@ -152,29 +153,6 @@ def parse_requirement(expr: str) -> Requirement:
 
 
 # --- loading ------------------------------------------------------------------------------------
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise TopicConfigError(f"{path}: topics file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TopicConfigError(f"{path}: not valid TOML: {exc}") from None
-
-
-def _format(path: Path, what: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(table)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "missing":
-            msg = "missing required key"
-        lines.append(f"{path}: {what}: key {key!r}: {msg}")
-    return "\n".join(lines)
-
-
 def _tables(path: Path, data: dict[str, Any], section: str, id_re: str) -> dict[str, Any]:
     raw = data.get(section, {})
     if not isinstance(raw, dict):
@@ -190,7 +168,7 @@ def _tables(path: Path, data: dict[str, Any], section: str, id_re: str) -> dict[
 def load_rules(path: str | Path | None = None) -> Rules:
     """Read and validate a topics file; raise TopicConfigError naming file, entry and key."""
     path = Path(path) if path else DEFAULT_TOPICS
-    data = _read(path)
+    data = read_toml(path, TopicConfigError, "topics file")
     unknown = set(data) - {"countries", "states", "topics"}
     if unknown:
         raise TopicConfigError(f"{path}: unknown top-level key {', '.join(sorted(unknown))!r}")
@@ -199,13 +177,14 @@ def load_rules(path: str | Path | None = None) -> Rules:
         try:
             countries[code] = Country.model_validate(table)
         except ValidationError as exc:
-            raise TopicConfigError(_format(path, f"country {code!r}", exc)) from None
+            where = f"country {code!r}"
+            raise TopicConfigError(format_validation_error(path, where, exc)) from None
     states: dict[str, State] = {}
     for code, table in _tables(path, data, "states", r"[A-Z]{2}").items():
         try:
             states[code] = State.model_validate(table)
         except ValidationError as exc:
-            raise TopicConfigError(_format(path, f"state {code!r}", exc)) from None
+            raise TopicConfigError(format_validation_error(path, f"state {code!r}", exc)) from None
         for partner in states[code].partners:
             if partner not in countries:
                 raise TopicConfigError(
@@ -217,7 +196,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
         try:
             topic = TopicSpec.model_validate({**table, "id": topic_id})
         except ValidationError as exc:
-            raise TopicConfigError(_format(path, where, exc)) from None
+            raise TopicConfigError(format_validation_error(path, where, exc)) from None
         _cross_check(path, where, topic, regions, set(countries))
         topics[topic_id] = topic
     if not topics:
