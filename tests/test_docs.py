@@ -40,3 +40,15 @@ def test_every_config_key_documented() -> None:
     keys += [f"extract.{k}" for k in ExtractRules.model_fields]
     missing = [k for k in keys if not re.search(rf"`{re.escape(k)}`", README)]
     assert not missing, f"config keys missing from the README: {missing}"
+
+
+def test_topic_and_alert_config_keys_documented() -> None:
+    from crawler.alerts.config import Channel, Retry
+    from crawler.topics.rules import Country, Group, State, TopicSpec
+
+    keys = [k for m in (Group, TopicSpec, Country, State, Retry) for k in m.model_fields]
+    keys += [f.alias or k for k, f in Channel.model_fields.items()]
+    missing = sorted({k for k in keys if k not in ("id", "groups", "exclude", "retry")
+                      and not re.search(rf"`{re.escape(k)}`|`[^`]*\b{re.escape(k)}\b[^`]*`",
+                                        README)})
+    assert not missing, f"topics/alerts config keys missing from the README: {missing}"
