@@ -180,7 +180,7 @@ def main() -> int:
     print(f"index build (catch-up)   {r['indexed'] / r['index_s']:8.0f} articles/s "
           f"({r['index_s']:.0f} s)")
     print(f"store size               {r['size_mb']:8.0f} MB  (without the index "
-          f"{r['size_plain_mb']:.0f} MB: index = {r['size_mb'] / r['size_plain_mb']:.2f}x)")
+          f"{r['size_plain_mb']:.0f} MB: x{r['size_mb'] / r['size_plain_mb']:.2f})")
     print(f"two-word query + outlet  p50 {r['fts_p50']:6.1f} ms   p95 {r['fts_p95']:6.1f} ms  "
           f"({r['queries']} queries x {ROUNDS}, ranked, 20 results with snippets; "
           f"matches per query: median {r['matches_median']:.0f}, max {r['matches_max']})")
