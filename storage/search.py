@@ -137,7 +137,7 @@ def open_for_reading(path: str | Path, warn: Any = None) -> sqlite_utils.Databas
     try:
         db = connect(path)
     except sqlite3.OperationalError as exc:  # read-only file or directory
-        if warn:
+        if warn and reason:
             warn(f"{path}: {reason}, and the store cannot be written ({exc}); "
                  "search results may be incomplete")
         return connect_readonly(path)
@@ -163,8 +163,10 @@ def _index_state(conn: sqlite3.Connection) -> tuple[str, str] | None:
     built = conn.execute("SELECT value FROM search_meta WHERE key = 'normaliser'").fetchone()
     if built is not None and built[0] != normaliser_fingerprint():
         return "rebuild", "the Arabic normalisation changed since the index was built"
-    if built is None or conn.execute("SELECT EXISTS (SELECT 1 FROM search_pending)").fetchone()[0]:
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM search_pending)").fetchone()[0]:
         return "catch-up", "articles not yet indexed for search"
+    if built is None:
+        return "catch-up", ""  # only the fingerprint to record: nothing to warn about
     return None
 
 

@@ -12,7 +12,7 @@ from crawler.cli.options import db_option
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (0.0.0.0: every interface; there is no login).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
               help="Port to listen on.")
 def serve(db_path: str, host: str, port: int) -> None:
     """Serve the store read-only in a web browser (Datasette): tables and views with
