@@ -1,8 +1,9 @@
 """The full-text index (articles_fts) and searching it.
 
 Writes: `SearchListener` indexes each new or updated article inside the article's own write
-transaction (registered in storage.articles.DEFAULT_LISTENERS). Triggers from 0004_search.sql
-put every inserted or re-written article into `search_pending` and the indexer takes it out, so
+transaction (registered in storage.articles.DEFAULT_LISTENERS). Triggers from
+0004_search_contentless.sql put every inserted, re-written or deleted article into
+`search_pending` and the indexer takes it out, so
 anything that bypassed the listener (a store created before the search migration, a writer
 without listeners) is visible and caught up by `catch_up()` — which `rasad search`, `export` and
 `serve` run before reading. `reindex()` rebuilds every row (after a change of the normaliser).
@@ -93,7 +94,8 @@ def catch_up(db: sqlite_utils.Database, batch: int = _BATCH) -> int:
             for article_id in ids:
                 index_article(conn, article_id)
         if not ids:
-            _set_meta(db, "normaliser", normaliser_fingerprint())
+            # Record the normaliser of a new index; a different recorded one is reindex()'s.
+            _set_meta(db, "normaliser", normaliser_fingerprint(), replace=False)
             return done
         done += len(ids)
 
@@ -107,15 +109,17 @@ def reindex(db: sqlite_utils.Database, batch: int = _BATCH) -> int:
         conn.execute("DELETE FROM search_pending")
         conn.execute("INSERT INTO search_pending (article_id) SELECT id FROM articles")
     done = catch_up(db, batch)
+    _set_meta(db, "normaliser", normaliser_fingerprint())
     with transaction(db) as conn:
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
     return done
 
 
-def _set_meta(db: sqlite_utils.Database, key: str, value: str) -> None:
+def _set_meta(db: sqlite_utils.Database, key: str, value: str, replace: bool = True) -> None:
+    on_conflict = "DO UPDATE SET value = excluded.value" if replace else "DO NOTHING"
     with transaction(db) as conn:
-        conn.execute("INSERT INTO search_meta (key, value) VALUES (?, ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+        conn.execute(f"INSERT INTO search_meta (key, value) VALUES (?, ?) "
+                     f"ON CONFLICT(key) {on_conflict}", (key, value))
 
 
 # --- opening a store for reading ------------------------------------------------------------------
