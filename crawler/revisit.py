@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 
 import sqlite_utils
 
-from storage.articles import ArticleStore
+from storage.articles import revisit_marks
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_MONTH = re.compile(r"^\d{4}(-\d{2})?$")
@@ -58,7 +58,7 @@ class KnownUrls:
 
     @classmethod
     def load(cls, db: sqlite_utils.Database, outlet: str) -> KnownUrls:
-        return cls(ArticleStore(db, listeners=[]).revisit_marks(outlet))
+        return cls(revisit_marks(db.conn, outlet))
 
     def __contains__(self, key: object) -> bool:
         return key in self.marks

@@ -20,6 +20,7 @@ from crawler.article import Article
 from storage import fingerprint as fp
 from storage import stories, versions
 from storage.db import now_iso, transaction
+from storage.lsh import BandIndex
 from storage.stories import Match, Text
 from storage.versions import DEFAULT_MATERIAL_CHANGE
 
@@ -94,6 +95,11 @@ class ArticleStore:
         self.db = db
         self.listeners = list(default_listeners() if listeners is None else listeners)
         self.material_change = material_change
+        self.bands = BandIndex(db.conn)  # near-duplicate index; its recent level in memory
+        # Band and URL probes read pages all over a large file: keep the interior pages cached
+        # and read the rest through mmap (no read() call per page).
+        db.conn.execute("PRAGMA cache_size = -32768")
+        db.conn.execute("PRAGMA mmap_size = 2147483648")
 
     def add(
         self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None,
@@ -118,17 +124,18 @@ class ArticleStore:
         """`add()` inside the caller's transaction (bulk loads write many articles per one)."""
         seen = seen or now_iso()
         text = text or Text.of(article.body)
+        self.bands.sync(conn)
         urls = {key, *aliases}
         found = self._resolve(conn, key, urls, fetched_key, text)
         if found is None and fetched_key and fetched_key != key and _found_by(conn, [key]):
             key, urls = fetched_key, urls - {key}  # the canonical link named another article
-        exact = None
-        if found is None and text.signature is not None:
-            exact = stories.exact_match(conn, text, article.outlet)
-            if exact is not None and exact.outlet == article.outlet:
-                found = exact.article_id  # the same text under another URL: the same article
+        story = None
         if found is None:
-            result = self._insert(conn, article, key, text, exact, run_id, seen, source_modified)
+            story = stories.match(conn, text, article.outlet, self.bands)
+            if story is not None and story.exact and story.outlet == article.outlet:
+                found = story.article_id  # the same text under another URL: the same article
+        if found is None:
+            result = self._insert(conn, article, key, text, story, run_id, seen, source_modified)
         else:
             result = self._refetched(conn, found, article, text, run_id, seen, source_modified)
         conn.executemany(
@@ -162,11 +169,8 @@ class ArticleStore:
         return None
 
     def _insert(self, conn: sqlite3.Connection, article: Article, key: str, text: Text,
-                exact: Match | None, run_id: int | None, seen: str,
+                story: Match | None, run_id: int | None, seen: str,
                 source_modified: str | None) -> AddResult:
-        story = exact
-        if story is None and text.signature is not None:
-            story = stories.near_match(conn, text.signature)
         row = article.to_dict()
         row.update(
             canonical_url=key, tags=json.dumps(article.tags, ensure_ascii=False),
@@ -189,7 +193,7 @@ class ArticleStore:
         story_id = story.story_id if story else article_id
         if story is None:
             conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
-        stories.index(conn, article_id, text.signature)
+        self.bands.add(conn, article_id, text.signature)
         self._notify(conn, article_id, article, "new")
         return AddResult(article_id, "new", story_id, 1)
 
@@ -225,8 +229,7 @@ class ArticleStore:
              json.dumps(article.tags, ensure_ascii=False), article.image, article.caption,
              json.dumps(article.date_flags), text.hash, text.signature, version, seen, seen, seen,
              source_modified, article_id))
-        stories.unindex(conn, article_id, old[4])
-        stories.index(conn, article_id, text.signature)
+        self.bands.replace(conn, article_id, old[4], text.signature)
         status = "updated" if material else "revised"
         self._notify(conn, article_id, article, status)
         return AddResult(article_id, status, story_id, version, change.changed)
@@ -243,17 +246,18 @@ class ArticleStore:
         done = 0
         while True:
             with transaction(self.db) as conn:
+                self.bands.sync(conn)
                 rows = conn.execute(
                     "SELECT id, body FROM articles WHERE content_hash IS NULL ORDER BY id LIMIT ?",
                     (batch,)).fetchall()
                 for article_id, body in rows:
                     text = Text.of(body)
-                    match = stories.near_match(conn, text.signature) if text.signature else None
+                    match = stories.match(conn, text, "", self.bands)
                     conn.execute(
                         "UPDATE articles SET content_hash = ?, fingerprint = ?, story_id = ? "
                         "WHERE id = ?", (text.hash, text.signature,
                                          match.story_id if match else article_id, article_id))
-                    stories.index(conn, article_id, text.signature)
+                    self.bands.replace(conn, article_id, None, text.signature)
             done += len(rows)
             if len(rows) < batch:
                 return done
@@ -264,13 +268,7 @@ class ArticleStore:
         return {r[0] for r in rows}
 
     def revisit_marks(self, outlet: str) -> dict[str, str]:
-        """URL → the newer of (last fetch, last source date acted on), UTC ISO: a sitemap or
-        feed date newer than this means the page changed since we read it."""
-        rows = self.db.conn.execute(
-            "SELECT u.url, max(coalesce(a.last_fetched, a.last_seen), "
-            "coalesce(a.source_modified, '')) FROM article_urls u "
-            "JOIN articles a ON a.id = u.article_id WHERE u.outlet = ?", (outlet,))
-        return dict(rows.fetchall())
+        return revisit_marks(self.db.conn, outlet)
 
     def count(self, outlet: str | None = None) -> int:
         if outlet is None:
@@ -285,3 +283,13 @@ def _found_by(conn: sqlite3.Connection, urls: Iterable[str]) -> list[tuple[str, 
     marks = ", ".join("?" for _ in urls)
     return conn.execute(
         f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})", urls).fetchall()
+
+
+def revisit_marks(conn: sqlite3.Connection, outlet: str) -> dict[str, str]:
+    """URL → the newer of (last fetch, last source date acted on), UTC ISO, for every URL stored
+    for `outlet`: a sitemap or feed date newer than this means the page changed since."""
+    rows = conn.execute(
+        "SELECT u.url, max(coalesce(a.last_fetched, a.last_seen), "
+        "coalesce(a.source_modified, '')) FROM article_urls u "
+        "JOIN articles a ON a.id = u.article_id WHERE u.outlet = ?", (outlet,))
+    return dict(rows.fetchall())

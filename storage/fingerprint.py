@@ -37,6 +37,7 @@ MIN_SHINGLES = 20  # below this a text is too short to say it is "nearly" anothe
 NEAR_DUPLICATE = 0.3
 
 _MASK64 = (1 << 64) - 1
+_K1, _K2, _K3 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9  # odd 64-bit constants
 _BIN_BITS = SIGNATURE_SIZE.bit_length() - 1
 _EMPTY = 0xFFFFFFFF + 1
 # Densification: an empty bin borrows the value of the first non-empty bin in its own fixed
@@ -69,9 +70,10 @@ def _mix(x: int) -> int:
 
 
 def shingles(words: Sequence[str]) -> set[int]:
-    """64-bit hashes of the word bigrams."""
+    """64-bit hashes of the word bigrams: multiply-shift over the two (random) token hashes, so
+    the HIGH bits are well mixed; `signature` reads its bin and value from those."""
     hashes = [_token_hash(w) for w in words]
-    return {_mix((a * 0x9E3779B97F4A7C15 + b) & _MASK64) for a, b in pairwise(hashes)}
+    return {(a * _K1 + b) & _MASK64 for a, b in pairwise(hashes)}
 
 
 def signature(words: Sequence[str]) -> bytes | None:
@@ -81,10 +83,11 @@ def signature(words: Sequence[str]) -> bytes | None:
     if len(hashed) < MIN_SHINGLES:
         return None
     bins = [_EMPTY] * SIGNATURE_SIZE
-    low = SIGNATURE_SIZE - 1
+    bin_shift = 64 - _BIN_BITS
+    value_shift = bin_shift - 32
     for h in hashed:
-        b = h & low
-        v = (h >> _BIN_BITS) & 0xFFFFFFFF
+        b = h >> bin_shift
+        v = (h >> value_shift) & 0xFFFFFFFF
         if v < bins[b]:
             bins[b] = v
     filled = list(bins)
@@ -102,16 +105,22 @@ def similarity(a: bytes, b: bytes) -> float:
     return sum(x == y for x, y in zip(sa, sb, strict=True)) / SIGNATURE_SIZE
 
 
-def band_keys(sig: bytes) -> list[int]:
-    """One signed 64-bit key per band (fits an SQLite INTEGER); the band number is part of the
-    key so equal values in different bands never collide."""
-    width = ROWS * 4
+@lru_cache(maxsize=4096)  # a new article's keys are needed for its lookup, then its indexing
+def band_keys(sig: bytes) -> tuple[int, ...]:
+    """One signed 32-bit key per band (4 bytes in SQLite: a small index); the band number is
+    hashed in, so equal values in different bands do not collide. 32 bits leave a chance of
+    about 1e-5 per key that an unrelated article shares it at 100,000 articles: a stray candidate
+    costs one signature comparison. Stored in article_bands: changing this function means
+    rebuilding that table from the fingerprints."""
+    values = array("I")
+    values.frombytes(sig)
     keys = []
     for band in range(BANDS):
-        chunk = sig[band * width:(band + 1) * width]
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+        i = band * ROWS
+        x = _mix((values[i] * _K1 + values[i + 1] * _K2 + values[i + 2] * _K3 + band) & _MASK64)
+        x >>= 32
+        keys.append(x - (1 << 32) if x >> 31 else x)
+    return tuple(keys)
 
 
 def jaccard(a: Sequence[str], b: Sequence[str]) -> float:

@@ -1,12 +1,14 @@
 """Stories: which stored article a new text repeats, exactly (content hash) or nearly (MinHash
-LSH bands). Every lookup is an index probe — `articles(content_hash)` and the primary key of
-`article_bands` — so its cost does not grow with the number of stored articles."""
+LSH bands). Every lookup is an index probe — the primary key of `article_bands` and the
+in-memory delta of storage/lsh.py — so its cost does not grow with the number of stored
+articles."""
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 
 from storage import fingerprint as fp
+from storage.lsh import BandIndex
 
 # A band key shared by very many articles (boilerplate-only texts) must not make one lookup read
 # them all: the best-sharing candidates are kept, the rest ignored.
@@ -32,59 +34,36 @@ class Match:
     article_id: int
     story_id: int
     outlet: str
-    score: float  # 1.0 for the same text, else the estimated Jaccard similarity
+    score: float  # the estimated Jaccard similarity (1.0 for the same text)
+    exact: bool  # the same normalised text (content hash)
 
 
-def exact_match(conn: sqlite3.Connection, text: Text, outlet: str) -> Match | None:
-    """A stored article with the same normalised body; one of `outlet` first (the same article
-    under another URL), else the oldest elsewhere (a verbatim reprint)."""
-    row = conn.execute(
-        "SELECT id, coalesce(story_id, id), outlet FROM articles WHERE content_hash = ? "
-        "ORDER BY outlet = ? DESC, id LIMIT 1", (text.hash, outlet),
-    ).fetchone()
-    return Match(row[0], row[1], row[2], 1.0) if row else None
-
-
-def near_match(conn: sqlite3.Connection, signature: bytes,
-               threshold: float = fp.NEAR_DUPLICATE) -> Match | None:
-    """The most similar stored article at or above `threshold`, found through the LSH bands."""
-    keys = fp.band_keys(signature)
-    marks = ", ".join("?" for _ in keys)
-    candidates = [r[0] for r in conn.execute(
-        f"SELECT article_id FROM article_bands WHERE band_key IN ({marks}) "
-        "GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?",
-        [*keys, MAX_CANDIDATES],
-    )]
+def match(conn: sqlite3.Connection, text: Text, outlet: str, bands: BandIndex,
+          threshold: float = fp.NEAR_DUPLICATE) -> Match | None:
+    """The stored article `text` repeats: the same text on `outlet` first (the same article
+    under another URL), else the same text elsewhere (a verbatim reprint), else the most similar
+    one at or above `threshold` (a near reprint). Candidates come from the LSH bands, where an
+    identical text shares every band, so exact duplicates need no index of their own."""
+    if text.signature is None:
+        return None
+    candidates = bands.candidates(conn, text.signature, MAX_CANDIDATES)
     if not candidates:
         return None
     marks = ", ".join("?" for _ in candidates)
-    best: Match | None = None
-    for article_id, story_id, outlet, stored in conn.execute(
-        f"SELECT id, coalesce(story_id, id), outlet, fingerprint FROM articles "
-        f"WHERE id IN ({marks}) AND fingerprint IS NOT NULL ORDER BY id", candidates,
+    found = []
+    for article_id, story_id, other, stored, digest in conn.execute(
+        f"SELECT id, coalesce(story_id, id), outlet, fingerprint, content_hash FROM articles "
+        f"WHERE id IN ({marks}) AND fingerprint IS NOT NULL", candidates,
     ):
-        score = fp.similarity(signature, stored)
-        if score >= threshold and (best is None or score > best.score):
-            best = Match(article_id, story_id, outlet, score)
-    return best
-
-
-def index(conn: sqlite3.Connection, article_id: int, signature: bytes | None) -> None:
-    if signature is None:
-        return
-    conn.executemany(
-        "INSERT INTO article_bands (band_key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [(k, article_id) for k in fp.band_keys(signature)],
-    )
-
-
-def unindex(conn: sqlite3.Connection, article_id: int, signature: bytes | None) -> None:
-    if signature is None:
-        return
-    conn.executemany(
-        "DELETE FROM article_bands WHERE band_key = ? AND article_id = ?",
-        [(k, article_id) for k in fp.band_keys(signature)],
-    )
+        exact = digest == text.hash
+        score = 1.0 if exact else fp.similarity(text.signature, stored)
+        if score >= threshold:
+            found.append(Match(article_id, story_id, other, score, exact))
+    if not found:
+        return None
+    # same text and outlet, then same text, then the most similar; the oldest on ties
+    return min(found, key=lambda m: (not (m.exact and m.outlet == outlet), not m.exact,
+                                     -m.score, m.article_id))
 
 
 def story_articles(conn: sqlite3.Connection, story_id: int) -> list[int]:

@@ -12,6 +12,7 @@ SECTIONS = {
     "alerts": "crawler.alerts.bench",
     "incremental": "crawler.bench.incremental",
     "search": "crawler.bench.search",
+    "ingest": "crawler.bench.ingest",
 }
 
 
