@@ -1,11 +1,14 @@
 """The revisit policy (crawler/revisit.py): which stored articles a crawl fetches again."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crawler.discovery import feed_entries
 from crawler.revisit import KnownUrls, source_date
 from storage.versions import parse_threshold
+from tests.conftest import rasad
 
 
 @pytest.mark.parametrize(("text", "utc"), [
@@ -70,3 +73,11 @@ def test_material_change_setting(value: object, expected: float) -> None:
 def test_bad_material_change_setting_names_the_setting(value: str) -> None:
     with pytest.raises(ValueError, match="RASAD_MATERIAL_CHANGE"):
         parse_threshold(value)
+
+
+def test_rasad_crawl_rejects_a_bad_material_change(tmp_path: Path) -> None:
+    proc = rasad("crawl", "--db", str(tmp_path / "x.db"), check=False,
+                 env={"RASAD_MATERIAL_CHANGE": "a lot"})
+    assert proc.returncode == 2
+    assert "RASAD_MATERIAL_CHANGE must be a number between 0 and 1" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -38,6 +39,12 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
     """
     from crawler.runner import crawl as run_crawl
+    from storage.versions import parse_threshold
+
+    try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
+        parse_threshold(os.environ.get("RASAD_MATERIAL_CHANGE"))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
