@@ -1,8 +1,10 @@
 """Deduplication end to end: the real `rasad crawl` against the offline mirror, into real SQLite.
 
 One mirror for the module: a reprint and a same-event article are published on other outlets
-before the first crawl; three articles are corrected before the second; the third changes
-nothing. Then two crawls run at once on a fresh store, and a crawl is killed and restarted."""
+before the first crawl; three articles are corrected before the second (material at
+RASAD_MATERIAL_CHANGE=0.02); the third changes nothing; one word of one article is corrected
+before the fourth (below the default 0.1). Then two crawls run at once on a fresh store, and a
+crawl is killed and restarted."""
 from __future__ import annotations
 
 import json
@@ -18,7 +20,7 @@ import pytest
 
 from crawler.config import load_config
 from crawler.urls import canonical
-from tests.conftest import MIRROR_CONFIG, ROOT, crawl_mirror, origin_args
+from tests.conftest import MIRROR_CONFIG, ROOT, crawl_mirror, origin_args, rasad
 
 TEXTS = json.loads((Path(__file__).parent / "data" / "dedup" / "articles.json")
                    .read_text(encoding="utf-8"))["articles"]
@@ -77,14 +79,26 @@ def world(mirror: object, tmp_path_factory: pytest.TempPathFactory) -> dict:
         mirror.update(url, paragraphs)  # type: ignore[attr-defined]
         corrected[outlet] = (url, before, paragraphs)
     mirror.reset_log()  # type: ignore[attr-defined]
-    second = crawl_mirror(mirror, db)
+    # the added paragraph is over 2% of any article under 1,500 words: material at 0.02
+    second = crawl_env(mirror, db, {"RASAD_MATERIAL_CHANGE": "0.02"})
     second_log = list(mirror.requests)  # type: ignore[attr-defined]
     mirror.reset_log()  # type: ignore[attr-defined]
     third = crawl_mirror(mirror, db)
     third_log = list(mirror.requests)  # type: ignore[attr-defined]
+    # a one-word correction is below the default threshold (0.1): a version, not material
+    url, _, after = corrected["maseer"]
+    time.sleep(1.1)
+    mirror.update(url, [after[0].replace(after[0].split()[0], "وقد", 1), *after[1:]])
+    fourth = crawl_mirror(mirror, db)
     return {"db": db, "config": config, "urls": urls, "corrected": corrected, "first": first,
-            "second": second, "third": third, "first_log": first_log,
+            "second": second, "third": third, "fourth": fourth, "first_log": first_log,
             "second_log": second_log, "third_log": third_log}
+
+
+def crawl_env(mirror: object, db: Path, env: dict[str, str]) -> list[dict]:
+    proc = rasad("crawl", "--config", str(MIRROR_CONFIG), *origin_args(mirror), "--db", str(db),
+                 "--json", env=env)
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
 
 def article_fetches(world: dict, log: list[dict], mirror: object) -> dict[str, int]:
@@ -139,11 +153,14 @@ def test_corrected_article_is_one_article_with_two_versions(world: dict, mirror:
     for outlet, (url, before, after) in world["corrected"].items():
         rules = world["config"].outlets[outlet].url_rules
         article_id, _story, version, body = article_row(db, url, rules)
-        assert version == 2 and body == mirror.truth(url)["body"] == "\n".join(after), outlet
+        assert body == mirror.truth(url)["body"], outlet
         versions = q(db, "SELECT version, material, body FROM article_versions "
                          "WHERE article_id = ? ORDER BY version", article_id)
-        assert [(v, m) for v, m, _ in versions] == [(1, 0), (2, 1)], outlet
-        assert versions[0][2] == "\n".join(before)
+        assert versions[0][2] == "\n".join(before) and versions[1][2] == "\n".join(after)
+        if outlet == "maseer":  # corrected once more by one word
+            assert version == 3 and [(v, m) for v, m, _ in versions] == [(1, 0), (2, 1), (3, 0)]
+        else:
+            assert version == 2 and [(v, m) for v, m, _ in versions] == [(1, 0), (2, 1)], outlet
     assert sum(r["articles_updated"] for r in world["second"]) == 3
     assert all(r["articles_new"] == 0 for r in world["second"])
     refetched = article_fetches(world, world["second_log"], mirror)
@@ -155,7 +172,10 @@ def test_corrected_article_is_one_article_with_two_versions(world: dict, mirror:
 def test_unchanged_crawl_refetches_nothing(world: dict, mirror: object) -> None:
     assert article_fetches(world, world["third_log"], mirror) == {}
     assert all(r["articles_new"] == 0 for r in world["third"])
-    assert q(world["db"], "SELECT count(*) FROM article_versions") == [(6,)]
+    assert all(r["articles_updated"] == 0 for r in world["third"])
+    assert {r["outlet"]: r["articles_updated"] for r in world["fourth"]} == \
+        {"centcomcitadel": 0, "maseer": 1, "alqaed": 0}
+    assert q(world["db"], "SELECT count(*) FROM article_versions") == [(7,)]
 
 
 def crawl_process(mirror: object, db: Path) -> subprocess.Popen:
