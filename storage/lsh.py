@@ -4,8 +4,9 @@ the store.
 Every fingerprinted article has BANDS (42) band keys. Written one article per transaction
 straight into one B-tree keyed by band, those 42 random keys land on 42 different leaf pages
 once the index is larger than a few dozen pages: every commit then writes ~42 pages to the WAL
-and the checkpoints write them back, so ingest into a 100,000-article store ran at about half the
-speed of ingest into an empty one. Hence two levels, as in an LSM tree:
+and the checkpoints write them back: ingest into a 10,000-article store already ran at half the
+speed of ingest into an empty one, and fell further with size. Hence two levels, as in an LSM
+tree:
 
 - `article_bands` (main): (band_key, article_id) for every article with id ≤ the merge mark
   `dedup_state.bands_merged_upto`;
