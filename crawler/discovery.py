@@ -105,8 +105,8 @@ def feed_entries(body: bytes, base_url: str) -> list[Entry]:
     return entries
 
 
-def robots_sitemaps(text: str, base_url: str) -> list[str]:
-    return list(sitemap_urls_from_robots(text, base_url=base_url))
+def robots_sitemaps(body: bytes, base_url: str) -> list[str]:
+    return list(sitemap_urls_from_robots(body, base_url=base_url))
 
 
 def head_feeds(links: Iterator[tuple[str, str, str]]) -> list[str]:

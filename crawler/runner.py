@@ -42,7 +42,7 @@ def crawl(
 
     outlets = config.select(outlet_ids)
     settings = scrapy_settings(config, db_path, origins, overrides)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)  # LOG_INSTALL_ROOT_HANDLER defaults to True
     crawlers = []
     for outlet in outlets:
         crawler = process.create_crawler(spider_class(outlet.id))

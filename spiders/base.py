@@ -114,7 +114,7 @@ class OutletSpider(scrapy.Spider):
     def _from_robots(self, response: Response) -> Iterable[scrapy.Request]:
         if response.status != 200 or not isinstance(response, TextResponse):
             return
-        for url in discovery.robots_sitemaps(response.text, response.url):
+        for url in discovery.robots_sitemaps(response.body, response.url):
             if self.outlet.is_allowed(url):
                 yield self._request(url, "sitemap")
 
