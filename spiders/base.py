@@ -137,18 +137,19 @@ class OutletSpider(scrapy.Spider):
     def _from_page(self, response: TextResponse, kind: str) -> Iterable[scrapy.Request]:
         outlet = self.outlet
         links = self._links(response)
-        new_articles = 0
+        # Unknown to the store, not merely unscheduled: on a first crawl the feed may already
+        # have scheduled this page's articles, and paging must still go on to older ones.
+        unknown = 0
         for url in links:
             if outlet.is_article_url(url):
-                requests = list(self._article(url))
-                new_articles += len(requests)
-                yield from requests
+                unknown += canonical(url, outlet.url_rules) not in self.known
+                yield from self._article(url)
         for url in links:
             if outlet.is_article_url(url):
                 continue
             if outlet.is_pagination_url(url):
                 # Stop paging once a listing page brings nothing unknown (incremental crawls).
-                if new_articles and discovery.page_number(url) <= outlet.max_listing_pages:
+                if unknown and discovery.page_number(url) <= outlet.max_listing_pages:
                     yield self._request(url, "listing")
             elif kind in ("home", "listing") and outlet.is_listing_url(url):
                 yield self._request(url, "listing")

@@ -201,11 +201,16 @@ def test_two_crawls_at_once_store_each_article_once(world: dict, mirror: object,
     db = tmp_path / "concurrent.db"
     procs = [crawl_process(mirror, db) for _ in range(2)]
     outputs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], [e[-2000:] for _, e in outputs]
-    assert_no_duplicates(db, mirror)
+    context = [(out, err[-3000:]) for out, err in outputs]  # shown when an assertion fails
+    assert [p.returncode for p in procs] == [0, 0], context
+    try:
+        assert_no_duplicates(db, mirror)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{context}") from None
     news = sum(json.loads(line)["articles_new"] for out, _ in outputs
                for line in out.splitlines() if line.startswith("{"))
-    assert news == q(db, "SELECT count(*) FROM articles")[0][0]  # each counted new once
+    # each article counted new by exactly one of the two crawls
+    assert news == q(db, "SELECT count(*) FROM articles")[0][0], context
 
 
 def test_restart_after_a_killed_crawl(world: dict, mirror: object, tmp_path: Path) -> None:

@@ -90,3 +90,24 @@ def test_head_feeds_skip_comment_feeds() -> None:
              ("alternate", "application/atom+xml", "https://c.example/ar/atom.xml"),
              ("stylesheet", "text/css", "https://m.example/style.css")]
     assert head_feeds(iter(links)) == ["https://m.example/feed/", "https://c.example/ar/atom.xml"]
+
+
+def test_paging_goes_past_articles_the_feed_already_scheduled(mirror: object,
+                                                                tmp_path: Path) -> None:
+    """No sitemap, no discovery: older articles are only reachable by paging through listings
+    whose first pages hold the same articles as the feed. Paging must not stop there."""
+    maseer = REAL.outlets["maseer"]
+    path = tmp_path / "feed-and-listings.toml"
+    path.write_text("\n".join([
+        "[outlets.maseer]", 'name = "maseer"', f'home = "{maseer.home}"',
+        "article_url = [" + ", ".join(f"'{p}'" for p in maseer.article_url) + "]",
+        f'feeds = ["{maseer.feeds[0]}"]',
+        "listing_url = [" + ", ".join(f"'{p}'" for p in maseer.listing_url) + "]",
+        "max_listing_pages = 50", "discover = false", 'extract = { theme = "jnews" }',
+        "politeness = { delay = 0.0, concurrency = 8 }", ""]), encoding="utf-8")
+    db = tmp_path / "paging.db"
+    rasad("crawl", "--config", str(path), "--origin", f"maseer={mirror.origins['maseer']}",
+          "--db", str(db))
+    with sqlite3.connect(db) as conn:
+        got = {u for (u,) in conn.execute("SELECT canonical_url FROM articles")}
+    assert got == {canonical(u) for u in mirror.expected_articles("maseer")}
