@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/python -m crawler.demo
 
 test: $(STAMP)
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)  # rasad serve browser test
+	command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)  # rasad serve browser test
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
