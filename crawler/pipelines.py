@@ -61,16 +61,12 @@ class StorePipeline:
         # Every URL seen for the article is kept: its canonical form (what the spider checks)
         # and, when different, the URL exactly as fetched (what an analyst may have in hand).
         aliases = {canonical(u, rules) for u in seen} | {u.split("#", 1)[0] for u in seen}
-        known = getattr(spider, "known", None)
-        revisit_for = known.taken(aliases | {key}) if hasattr(known, "taken") else None
+        known = spider.known  # crawler.revisit.KnownUrls
+        revisit_for = known.taken(aliases | {key})
         article.canonical_url = key
         result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
                                 fetched_key=fetched_key, source_modified=revisit_for)
-        stored = aliases | {key}
-        if hasattr(known, "stored"):
-            known.stored(stored, max(now_iso(), revisit_for or ""))
-        elif known is not None:
-            known.update(stored)
+        known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:
             self.stats.inc_value("rasad/articles/reprint")

@@ -142,8 +142,9 @@ class OutletSpider(scrapy.Spider):
         unknown = 0
         for url in links:
             if outlet.is_article_url(url):
-                unknown += canonical(url, outlet.url_rules) not in self.known
-                yield from self._article(url)
+                key = canonical(url, outlet.url_rules)
+                unknown += key not in self.known
+                yield from self._article(url, key=key)
         for url in links:
             if outlet.is_article_url(url):
                 continue
@@ -174,11 +175,12 @@ class OutletSpider(scrapy.Spider):
                 seen.setdefault(url, None)
         return list(seen)
 
-    def _article(self, url: str, lastmod: str | None = None) -> Iterable[scrapy.Request]:
+    def _article(self, url: str, lastmod: str | None = None,
+                 key: str | None = None) -> Iterable[scrapy.Request]:
         outlet = self.outlet
         if not (outlet.is_allowed(url) and outlet.is_article_url(url)):
             return
-        key = canonical(url, outlet.url_rules)
+        key = key or canonical(url, outlet.url_rules)
         if key in self.known:
             if not self.known.due(key, lastmod):  # crawler/revisit.py: changed since we read it?
                 self._inc("articles/skipped_known")

@@ -262,11 +262,6 @@ class ArticleStore:
             if len(rows) < batch:
                 return done
 
-    def known_urls(self, outlet: str) -> set[str]:
-        """Every canonical URL already stored for `outlet` (articles and their aliases)."""
-        rows = self.db.conn.execute("SELECT url FROM article_urls WHERE outlet = ?", (outlet,))
-        return {r[0] for r in rows}
-
     def revisit_marks(self, outlet: str) -> dict[str, str]:
         return revisit_marks(self.db.conn, outlet)
 

@@ -1,7 +1,6 @@
 """Options shared by several commands."""
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +31,3 @@ def load(config_path: str | None, origins: tuple[str, ...]) -> tuple[Config, dic
     moved = parse_origins(origins)
     return load_config(config_path, moved), moved
 
-
-def env_default(name: str, default: str) -> str:
-    return os.environ.get(name, default)

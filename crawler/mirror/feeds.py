@@ -94,26 +94,22 @@ def atom(site: Site, title: str, items: list[MirrorArticle], self_url: str) -> s
 
 
 def urlset(entries: list[tuple[str, datetime | None]], xsl: str = "") -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    if xsl:
-        out.append(xsl.rstrip("\n"))
-    out.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
-    for loc, lastmod in entries:
-        mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        out.append(f"<url><loc>{x(loc)}</loc>{mod}</url>")
-    out += ["</urlset>", ""]
-    return "\n".join(out)
+    return _sitemap("urlset", "url", entries, xsl)
 
 
 def sitemapindex(entries: list[tuple[str, datetime | None]], xsl: str = "") -> str:
+    return _sitemap("sitemapindex", "sitemap", entries, xsl)
+
+
+def _sitemap(root: str, item: str, entries: list[tuple[str, datetime | None]], xsl: str) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     if xsl:
         out.append(xsl.rstrip("\n"))
-    out.append('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
+    out.append(f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
     for loc, lastmod in entries:
         mod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-        out.append(f"<sitemap><loc>{x(loc)}</loc>{mod}</sitemap>")
-    out += ["</sitemapindex>", ""]
+        out.append(f"<{item}><loc>{x(loc)}</loc>{mod}</{item}>")
+    out += [f"</{root}>", ""]
     return "\n".join(out)
 
 
