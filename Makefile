@@ -15,14 +15,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m crawler.demo
+	$(BIN)/python -m crawler.dev.demo
 
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)  # rasad serve browser test
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m crawler.bench
+	$(BIN)/python -m crawler.dev.bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler spiders storage tests

@@ -36,12 +36,26 @@ RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
 
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"crawler.runrecord.RunRecord": 100, "crawler.progress.Progress": 200}
-# Incremental crawls (crawler/conditional.py); RASAD_CONDITIONAL=0 reads every page again.
+ITEM_PIPELINES = {"crawler.components.pipelines.StorePipeline": 300}
+# What runs inside each article's write transaction (storage.articles.ArticleListener), in order.
+RASAD_STORE_LISTENERS = {
+    "storage.search.SearchListener": 100,
+    "crawler.alerts.listener.TopicListener": 200,
+}
+EXTENSIONS = {
+    "crawler.components.runs.RunRecord": 100,
+    "crawler.components.progress.Progress": 200,
+}
+# Incremental crawls (crawler/components/incremental.py); RASAD_CONDITIONAL=0 reads every page
+# again.
 RASAD_CONDITIONAL = os.environ.get("RASAD_CONDITIONAL", "1") not in ("0", "false", "off")
-DOWNLOADER_MIDDLEWARES = {"crawler.conditional.ConditionalRequests": 540}  # sees final responses
-SPIDER_MIDDLEWARES = {"crawler.conditional.FollowedEntryPoints": 600, "crawler.canary.Canary": 610}
+DOWNLOADER_MIDDLEWARES = {  # 540: sees final responses
+    "crawler.components.incremental.ConditionalRequests": 540,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.components.incremental.FollowedEntryPoints": 600,
+    "crawler.components.canary.Canary": 610,
+}
 
 LOG_LEVEL = os.environ.get("RASAD_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

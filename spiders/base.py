@@ -17,13 +17,13 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from crawler import discovery
-from crawler.config import Config, Outlet, load_config, parse_origins
+from crawler.components.items import FoundArticle
+from crawler.config.outlets import Config, Outlet, load_config, parse_origins
 from crawler.extract import extract_detailed
-from crawler.items import FoundArticle
-from crawler.revisit import KnownUrls
-from crawler.urls import canonical
-from storage.db import connect, now_iso
+from crawler.links import discovery
+from crawler.links.revisit import KnownUrls
+from crawler.links.urls import canonical
+from storage.db import now_iso
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 _SKIP_LINK = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", ".mp4", ".zip")
@@ -59,11 +59,8 @@ class OutletSpider(scrapy.Spider):
         config = config_from_settings(crawler.settings)
         spider.outlet = config.select([cls.name])[0]
         spider.allowed_domains = spider.outlet.domains
-        db = connect(crawler.settings.get("RASAD_DB"))
-        try:
-            spider.known = KnownUrls.load(db, spider.outlet.id)  # with revisit marks
-        finally:
-            db.conn.close()
+        # Filled from the store by the storage pipeline when the crawl opens (with revisit marks).
+        spider.known = KnownUrls()
         spider.scheduled: set[str] = set()
         return spider
 
@@ -125,7 +122,8 @@ class OutletSpider(scrapy.Spider):
                 continue
             if kind == "sitemapindex":
                 if not discovery.NON_POST_SITEMAP.search(urlsplit(entry.url).path):
-                    # its lastmod lets crawler/conditional.py skip an unchanged child sitemap
+                    # its lastmod lets crawler/components/incremental.py skip an unchanged
+                    # child sitemap
                     yield self._request(entry.url, "sitemap", meta={"rasad_lastmod": entry.lastmod})
             else:
                 yield from self._article(entry.url, entry.lastmod)
@@ -182,7 +180,8 @@ class OutletSpider(scrapy.Spider):
             return
         key = key or canonical(url, outlet.url_rules)
         if key in self.known:
-            if not self.known.due(key, lastmod):  # crawler/revisit.py: changed since we read it?
+            # crawler/links/revisit.py: changed since we read it?
+            if not self.known.due(key, lastmod):
                 self._inc("articles/skipped_known")
                 return
             self._inc("articles/revisit")

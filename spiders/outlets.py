@@ -9,7 +9,7 @@ import importlib
 import importlib.util
 import os
 
-from crawler.config import ConfigError, load_config
+from crawler.config.outlets import ConfigError, load_config
 from spiders.base import OutletSpider
 
 

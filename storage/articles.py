@@ -7,7 +7,6 @@
   when the change is material (RASAD_MATERIAL_CHANGE), "revised" otherwise."""
 from __future__ import annotations
 
-import importlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -16,11 +15,11 @@ from typing import Protocol
 
 import sqlite_utils
 
-from crawler.article import Article
 from storage import fingerprint as fp
 from storage import stories, versions
 from storage.db import now_iso, transaction
 from storage.lsh import BandIndex
+from storage.record import Article
 from storage.stories import Match, Text
 from storage.versions import DEFAULT_MATERIAL_CHANGE
 
@@ -62,38 +61,23 @@ class ArticleListener(Protocol):
     ) -> None: ...
 
 
-# Listeners every store gets, as "module:factory" (factory() -> ArticleListener). A feature adds
-# one line here; the factory may return None to stay out (e.g. not configured).
-DEFAULT_LISTENERS: list[str] = [
-    "storage.search:search_listener",
-    "crawler.alerts.listener:make_listener",
-]
-
-
-def default_listeners() -> list[ArticleListener]:
-    listeners = []
-    for spec in DEFAULT_LISTENERS:
-        module, _, name = spec.partition(":")
-        listener = getattr(importlib.import_module(module), name)()
-        if listener is not None:
-            listeners.append(listener)
-    return listeners
-
-
 class ArticleStore:
     """Writes articles: one transaction per article, deduplicated by URL, text and story.
 
     Idempotency is the database's: `BEGIN IMMEDIATE` serialises writers (a second crawl waits
     for the lock, then sees the first one's rows), `articles.canonical_url` and
     `article_urls.url` are UNIQUE, versions are UNIQUE per (article, version), and every insert
-    is `INSERT … ON CONFLICT`, so a repeated, concurrent or restarted crawl cannot add a row."""
+    is `INSERT … ON CONFLICT`, so a repeated, concurrent or restarted crawl cannot add a row.
+
+    The store knows no listener by name: its owner passes them in (the storage pipeline builds
+    them from the RASAD_STORE_LISTENERS setting, as Scrapy builds ITEM_PIPELINES)."""
 
     def __init__(
-        self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] | None = None,
+        self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] = (),
         material_change: float = DEFAULT_MATERIAL_CHANGE,
     ) -> None:
         self.db = db
-        self.listeners = list(default_listeners() if listeners is None else listeners)
+        self.listeners = list(listeners)
         self.material_change = material_change
         self.bands = BandIndex(db.conn)  # near-duplicate index; its recent level in memory
         # Band and URL probes read pages all over a large file: keep the interior pages cached

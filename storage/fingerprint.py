@@ -1,5 +1,5 @@
 """Text fingerprints for deduplication: an exact content hash and a MinHash signature with LSH
-band keys, both computed on `crawler.arabic.normalize()`d word tokens.
+band keys, both computed on `storage.arabic.normalize()`d word tokens.
 
 - `content_hash`: the normalised body's tokens joined by one space, hashed. Harakat, tatweel,
   hamza seats, ى/ي, ة/ه, Arabic-Indic digits, punctuation and whitespace do not change it.
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
 
-from crawler.arabic import tokens
+from storage.arabic import tokens
 
 SIGNATURE_SIZE = 128  # bins; estimate's standard error is sqrt(J(1-J)/128) ≈ 0.044 at J = 0.5
 ROWS = 3  # bins per band

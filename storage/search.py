@@ -1,7 +1,7 @@
 """The full-text index (articles_fts) and searching it.
 
 Writes: `SearchListener` indexes each new or updated article inside the article's own write
-transaction (registered in storage.articles.DEFAULT_LISTENERS). Triggers from
+transaction (listed in the RASAD_STORE_LISTENERS setting). Triggers from
 0004_search_contentless.sql put every inserted, re-written or deleted article into
 `search_pending` and the indexer takes it out, so
 anything that bypassed the listener (a store created before the search migration, a writer
@@ -20,9 +20,9 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.article import Article
 from storage.db import connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
+from storage.record import Article
 from storage.schema import migration_files
 from storage.search_query import (
     RANK,
@@ -73,10 +73,6 @@ class SearchListener:
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
     ) -> None:
         index_article(conn, article_id)
-
-
-def search_listener() -> SearchListener:
-    return SearchListener()
 
 
 def pending_count(conn: sqlite3.Connection) -> int:

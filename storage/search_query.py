@@ -2,7 +2,7 @@
 query becomes an FTS5 expression (storage/snippets.py shows the matches in the original text).
 
 The FTS5 table (storage/migrations/0004_search_contentless.sql) indexes four columns:
-- `title`, `body`: the `crawler.arabic.tokens()` of the text, one space apart (exact words);
+- `title`, `body`: the `storage.arabic.tokens()` of the text, one space apart (exact words);
 - `title_k`, `body_k`: every token's *match keys* — the token and each reading of it without
   proclitics (و ف ب ل ك ال: "وقيرغيزستان" → "قيرغيزستان"), each folded by `variant_key()`, which
   replaces words of 5+ letters by their `skeleton()` (medial ا و ي ء dropped) so spellings of a
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crawler.arabic import clitic_stems, skeleton, tokens
+from storage.arabic import clitic_stems, skeleton, tokens
 
 VARIANT_MIN = 5  # letters; the topic gazetteers use the same threshold for name variants
 _QUERY_ARTICLE_MIN = 3  # "الله" keeps its ال (its stem "له" is a common word)
@@ -82,7 +82,7 @@ def index_columns(title: str, body: str) -> tuple[str, str, str, str]:
     )
 
 
-# The index holds words computed by the code above from crawler.arabic; if that computation
+# The index holds words computed by the code above from storage.arabic; if that computation
 # changes, the stored words no longer match new queries (and cannot be deleted one by one), so
 # the store records this fingerprint and a mismatch rebuilds the index. Bump INDEX_VERSION for
 # a change the probe below does not exercise.

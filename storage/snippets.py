@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from crawler.arabic import clitic_stems, iter_tokens, normalize, skeleton
+from storage.arabic import clitic_stems, iter_tokens, normalize, skeleton
 from storage.search_query import (
     VARIANT_MIN,
     ParsedQuery,

@@ -16,7 +16,7 @@ MIRROR_CONFIG = ROOT / "config" / "mirror.toml"
 
 @pytest.fixture(scope="module")
 def mirror() -> Iterator[object]:
-    from crawler.mirror import Mirror
+    from crawler.dev.mirror import Mirror
 
     with Mirror() as m:
         yield m

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.alerts import demo
+from crawler.dev import demo_alerts as demo
 from tests.conftest import crawl_mirror, rasad
 
 

@@ -14,11 +14,11 @@ from aiosmtpd.controller import Controller
 from crawler.alerts.config import load_alerts
 from crawler.alerts.dispatcher import Dispatcher
 from crawler.alerts.listener import TopicListener, load_topics_cached
-from crawler.article import Article
-from crawler.mirror.corpus import load_outlet
+from crawler.dev.mirror.corpus import load_outlet
 from storage.alerts import list_alerts
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 from storage.runs import close_run, open_run
 
 

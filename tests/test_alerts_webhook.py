@@ -18,12 +18,12 @@ import pytest
 from crawler.alerts.config import load_alerts
 from crawler.alerts.dispatcher import KILL_AFTER_SEND, Dispatcher
 from crawler.alerts.listener import TopicListener, load_topics_cached
-from crawler.article import Article
-from crawler.mirror.corpus import load_outlet
+from crawler.dev.mirror.corpus import load_outlet
 from storage.alerts import list_alerts
 from storage.articles import ArticleStore
 from storage.db import connect
 from storage.outbox import attempts_of
+from storage.record import Article
 from storage.runs import close_run, open_run
 from tests.conftest import rasad
 

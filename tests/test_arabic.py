@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.arabic import (
+from storage.arabic import (
     clitic_stems,
     fold_variants,
     iter_tokens,

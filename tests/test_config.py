@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import ConfigError, load_config, parse_origins
+from crawler.config.outlets import ConfigError, load_config, parse_origins
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = """

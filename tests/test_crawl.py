@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import load_config
-from crawler.urls import canonical
+from crawler.config.outlets import load_config
+from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, crawl_mirror, origin_args, rasad
 
 

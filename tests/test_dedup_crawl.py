@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import load_config
-from crawler.urls import canonical
+from crawler.config.outlets import load_config
+from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, ROOT, crawl_mirror, origin_args, rasad
 
 TEXTS = json.loads((Path(__file__).parent / "data" / "dedup" / "articles.json")

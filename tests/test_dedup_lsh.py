@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import Article
-from crawler.mirror.corpus import OUTLETS, load_outlet
+from crawler.dev.mirror.corpus import OUTLETS, load_outlet
 from storage import fingerprint as fp
 from storage import lsh
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 
 TEXTS = json.loads((Path(__file__).parent / "data" / "dedup" / "articles.json")
                    .read_text(encoding="utf-8"))["articles"]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.arabic import tokens
-from crawler.article import Article
-from crawler.mirror.corpus import OUTLETS, load_outlet
+from crawler.dev.mirror.corpus import OUTLETS, load_outlet
 from storage import fingerprint as fp
+from storage.arabic import tokens
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 
 DATA = Path(__file__).parent / "data" / "dedup"
 TEXTS = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))["articles"]

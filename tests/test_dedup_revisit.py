@@ -1,12 +1,12 @@
-"""The revisit policy (crawler/revisit.py): which stored articles a crawl fetches again."""
+"""The revisit policy (crawler/links/revisit.py): which stored articles a crawl fetches again."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from crawler.discovery import feed_entries
-from crawler.revisit import KnownUrls, source_date
+from crawler.links.discovery import feed_entries
+from crawler.links.revisit import KnownUrls, source_date
 from storage.versions import parse_threshold
 from tests.conftest import rasad
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import Article
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 
 DATA = Path(__file__).parent / "data" / "dedup" / "articles.json"
 TEXTS = json.loads(DATA.read_text(encoding="utf-8"))["articles"]

@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from crawler.config import load_config
-from crawler.discovery import feed_entries, head_feeds, page_number, sitemap_entries, sniff_xml
-from crawler.urls import canonical
+from crawler.config.outlets import load_config
+from crawler.links.discovery import (
+    feed_entries,
+    head_feeds,
+    page_number,
+    sitemap_entries,
+    sniff_xml,
+)
+from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, rasad
 
 REAL = load_config(MIRROR_CONFIG)

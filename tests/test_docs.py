@@ -9,7 +9,7 @@ import click
 import pytest
 
 from crawler.cli import main
-from crawler.config import ExtractRules, Outlet, Politeness
+from crawler.config.outlets import ExtractRules, Outlet, Politeness
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import Article
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 from storage.search import SearchListener
 from tests.conftest import rasad
 

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from crawler.config import ExtractRules, load_config
+from crawler.config.outlets import ExtractRules, load_config
+from crawler.dev.mirror import render_article
+from crawler.dev.mirror.faults import PNG
 from crawler.extract import REASONS, extract_article, extract_detailed
-from crawler.mirror import render_article
-from crawler.mirror.faults import PNG
 
 OUTLETS = load_config().outlets
 SEED_KEYS = {"centcomcitadel": "seed-000-tajikistan-virginia",
@@ -57,7 +57,7 @@ def test_broken_layout_yields_no_body(outlet: str) -> None:
 
 
 def test_listing_home_and_about_pages_are_not_articles() -> None:
-    from crawler.mirror.server import build_site
+    from crawler.dev.mirror.server import build_site
 
     for outlet in SEED_KEYS:
         site = build_site(outlet, "http://127.0.0.1:8700")

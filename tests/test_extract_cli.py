@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror import iter_pages
+from crawler.dev.mirror import iter_pages
 from tests.conftest import MIRROR_CONFIG, ROOT, rasad
 
-CORPUS = ROOT / "crawler" / "mirror" / "corpus"
+CORPUS = ROOT / "crawler" / "dev" / "mirror" / "corpus"
 # Clutter seen in the seed dumps (../shared/seeds): share bars, counters, widgets, comment
 # prompts, footers of the three templates.
 CLUTTER = [

@@ -105,7 +105,7 @@ def test_hijri_conversion_anchors() -> None:
 
 
 def test_hijri_matches_the_mirror_renderer() -> None:
-    from crawler.mirror.dates import gregorian_to_hijri
+    from crawler.dev.mirror.dates import gregorian_to_hijri
 
     day = D(2022, 1, 1)
     while day < D(2026, 1, 1):

@@ -1,12 +1,12 @@
 """Golden fixtures: every saved page in tests/golden extracts to its reviewed JSON.
 
-After an intended change: `python -m crawler.extract.golden --regen`, then review the diff."""
+After an intended change: `python -m crawler.dev.golden --regen`, then review the diff."""
 from __future__ import annotations
 
 import pytest
 
-from crawler.extract.bench import word_f1
-from crawler.extract.golden import cases, run_case
+from crawler.dev.bench.extract import word_f1
+from crawler.dev.golden import cases, run_case
 
 CASES = cases()
 

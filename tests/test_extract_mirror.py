@@ -6,12 +6,12 @@ import itertools
 
 import pytest
 
-from crawler.config import load_config
+from crawler.config.outlets import load_config
+from crawler.dev.bench.extract import run, word_f1
+from crawler.dev.mirror import iter_pages, render_article
+from crawler.dev.mirror.corpus import ENCODINGS, OUTLETS, _load_raw, article_from_dict
+from crawler.dev.mirror.dates import VISIBLE_STYLES
 from crawler.extract import extract_article
-from crawler.extract.bench import run, word_f1
-from crawler.mirror import iter_pages, render_article
-from crawler.mirror.corpus import ENCODINGS, OUTLETS, _load_raw, article_from_dict
-from crawler.mirror.dates import VISIBLE_STYLES
 
 CONFIG = load_config().outlets
 

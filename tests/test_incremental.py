@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from crawler.config import load_config
+from crawler.config.outlets import load_config
 from storage.db import connect
 from storage.incremental import pending_retries, update_retries
 from tests.conftest import MIRROR_CONFIG, ROOT, crawl_mirror, origin_args
@@ -196,7 +196,7 @@ def test_retry_backoff_doubles_honours_retry_after_and_gives_up(tmp_path: Path) 
     assert pending_retries(db, "maseer") == {}
     update_retries(db, "maseer", {url: ("http_429", 7200.0)}, [], 3, 60.0)
     (not_before,), = table(tmp_path / "r.db", "SELECT not_before FROM retry_urls")
-    from storage.status import parse_iso
+    from storage.health import parse_iso
     wait = (parse_iso(not_before) - parse_iso(table(
         tmp_path / "r.db", "SELECT first_failed FROM retry_urls")[0][0])).total_seconds()
     assert 7190 <= wait <= 7210  # Retry-After beats the 60 s backoff

@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from crawler.config import load_config
-from crawler.mirror import Mirror, iter_pages, render_article
-from crawler.mirror.corpus import TIMEZONES
-from crawler.mirror.dates import wp_header_clock
-from crawler.mirror.faults import fault_paths
+from crawler.config.outlets import load_config
+from crawler.dev.mirror import Mirror, iter_pages, render_article
+from crawler.dev.mirror.corpus import TIMEZONES
+from crawler.dev.mirror.dates import wp_header_clock
+from crawler.dev.mirror.faults import fault_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -13,11 +13,11 @@ from crawler.alerts.config import AlertConfigError, load_alerts
 from crawler.alerts.dispatcher import Dispatcher
 from crawler.alerts.listener import TopicListener, load_topics_cached
 from crawler.alerts.message import alert_id
-from crawler.article import Article
-from crawler.mirror.corpus import load_outlet
+from crawler.dev.mirror.corpus import load_outlet
 from storage.alerts import enqueue, list_alerts
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 from storage.runs import close_run, open_run
 
 FILE_CHANNEL = """

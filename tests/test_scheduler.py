@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from crawler.config import load_config
-from crawler.schedule import cron_trigger
-from crawler.scheduler import first_runs, trigger_for
-from storage.status import parse_iso
+from crawler.config.outlets import load_config
+from crawler.service.scheduler import first_runs, trigger_for
+from crawler.service.triggers import cron_trigger
+from storage.health import parse_iso
 from tests.conftest import MIRROR_CONFIG, ROOT, origin_args
 
 RASAD = str(Path(sys.executable).parent / "rasad")

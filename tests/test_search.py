@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import Article
 from storage.articles import ArticleStore
 from storage.db import connect
 from storage.filters import ArticleFilter, FilterError
+from storage.record import Article
 from storage.search import SearchListener, catch_up, open_for_reading, reindex, search
 from storage.search_query import QueryError
 

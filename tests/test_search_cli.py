@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.arabic import clitic_stems, normalize, tokens
+from storage.arabic import clitic_stems, normalize, tokens
 from tests.conftest import crawl_mirror, rasad
 
 

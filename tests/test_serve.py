@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.article import Article
 from storage.articles import ArticleStore
 from storage.db import connect
+from storage.record import Article
 from storage.search import SearchListener
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from crawler.config import Outlet
-from crawler.health import Thresholds, assess, duration, record
+from crawler.config.outlets import Outlet
+from crawler.service.health import Thresholds, assess, duration, record
 from storage.db import connect
-from storage.status import iso, open_incidents, sync_incidents
+from storage.health import iso, open_incidents, sync_incidents
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from crawler.dev.bench.topics import DATA, load_set, run
 from crawler.topics import TopicConfigError, classify, load_rules, load_topics, match
-from crawler.topics.bench import DATA, load_set, run
 from crawler.topics.rules import DEFAULT_TOPICS
 
 ROWS = {r["id"]: r for name in ("eval", "heldout") for r in load_set(DATA / f"{name}.jsonl")}

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.config import load_config
-from crawler.urls import canonical
+from crawler.config.outlets import load_config
+from crawler.links.urls import canonical
 
 OUTLETS = load_config().outlets
 CITADEL = OUTLETS["centcomcitadel"].url_rules

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crawler.tomlfile import format_validation_error, read_toml
+from crawler.config.toml import format_validation_error, read_toml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_ALERTS = ROOT / "config" / "alerts.toml"

@@ -3,9 +3,9 @@ the article's verdict for every topic in article_topics and, for a new article t
 one alert_outbox row per subscribed channel — so an article and its alert commit together or not
 at all.
 
-Configuration comes from the environment because the store builds its listeners without
-arguments: RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS (default config/alerts.toml),
-RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad crawl --alert-backfill`).
+Configuration: RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS (default
+config/alerts.toml), RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad crawl
+--alert-backfill`).
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.alerts.config import AlertsConfig, load_alerts
-from crawler.article import Article
 from storage.alerts import BASELINE, PENDING, enqueue, outlet_in_baseline, record_topic, story_of
+from storage.record import Article
 
 BACKFILL_ENV = "RASAD_ALERT_BACKFILL"
 _lock = threading.Lock()
@@ -82,6 +82,7 @@ class TopicListener:
                     status=BASELINE if baseline else PENDING)
 
 
-def make_listener() -> TopicListener:
-    """The DEFAULT_LISTENERS factory (storage.articles)."""
-    return TopicListener(load_topics_cached(), load_alerts(), backfill_requested())
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> TopicListener:
+        """Built by the storage pipeline (RASAD_STORE_LISTENERS)."""
+        return cls(load_topics_cached(), load_alerts(), backfill_requested())

@@ -1,5 +1,5 @@
 """Operator notices: an outlet health incident (failing, extraction broken, stale — see
-crawler/health.py) sent once to the channels with `notices = true`. The scheduler calls
+crawler/service/health.py) sent once to the channels with `notices = true`. The scheduler calls
 `notify_incident` for each incident it has not announced yet."""
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from crawler.config import ConfigError
+from crawler.config.outlets import ConfigError
 
 
 class _Group(click.Group):

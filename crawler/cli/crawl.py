@@ -38,7 +38,7 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
     """
-    from crawler.runner import crawl as run_crawl
+    from crawler.service.runner import crawl as run_crawl
     from storage.versions import parse_threshold
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline

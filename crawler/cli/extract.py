@@ -10,7 +10,7 @@ import click
 
 from crawler.cli import main
 from crawler.cli.options import config_option, load
-from crawler.config import Config, Outlet
+from crawler.config.outlets import Config, Outlet
 
 _CANONICAL = re.compile(
     rb"""<link[^>]+rel=["']?canonical["']?[^>]*>|<meta[^>]+property=["']og:url["'][^>]*>""",

@@ -11,7 +11,7 @@ from typing import Any
 import click
 import sqlite_utils
 
-from crawler.arabic import normalize
+from storage.arabic import normalize
 from storage.filters import ArticleFilter
 
 _RELATIVE = re.compile(r"^(\d+)([dw])$")

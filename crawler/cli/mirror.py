@@ -22,6 +22,6 @@ def mirror(port_base: int, scale: int) -> None:
         rasad mirror &    # then, in another shell:
         rasad crawl --config config/mirror.toml --db mirror.db
     """
-    from crawler.mirror import serve_forever
+    from crawler.dev.mirror import serve_forever
 
     serve_forever(port_base=port_base, scale=scale)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from crawler.config import Config, load_config, parse_origins
+from crawler.config.outlets import Config, load_config, parse_origins
 
 DEFAULT_DB = "rasad.db"
 

@@ -43,7 +43,7 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad run --db rasad.db
         rasad run --config config/mirror.toml --db mirror.db --parallel 3
     """
-    from crawler.scheduler import Options, Service, ServiceError
+    from crawler.service.scheduler import Options, Service, ServiceError
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)

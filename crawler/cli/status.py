@@ -16,8 +16,8 @@ def _pct(value: float | None) -> str:
 
 
 def _ago(started: str | None, now: datetime) -> str:
-    from crawler.health import duration
-    from storage.status import parse_iso
+    from crawler.service.health import duration
+    from storage.health import parse_iso
 
     when = parse_iso(started)
     return f"{duration((now - when).total_seconds())} ago" if when else "-"
@@ -43,10 +43,10 @@ def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad status --db rasad.db
         rasad status --outlet maseer --json
     """
-    from crawler import health
+    from crawler.service import health
     from storage.db import connect, connect_readonly
+    from storage.health import open_incidents
     from storage.schema import migration_files
-    from storage.status import open_incidents
 
     config, _ = load(config_path, origins)
     outlets = config.select(outlet_ids)

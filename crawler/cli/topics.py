@@ -173,8 +173,8 @@ def explain(url: str, db_path: str, topics_path: str | None, topic_id: str | Non
 
 def url_candidates(url: str) -> list[str]:
     """The URL as given, canonicalised, and canonicalised with each outlet's own URL rules."""
-    from crawler.config import ConfigError, load_config
-    from crawler.urls import canonical
+    from crawler.config.outlets import ConfigError, load_config
+    from crawler.links.urls import canonical
 
     found = [url.strip(), canonical(url)]
     try:

@@ -15,14 +15,14 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from crawler.article import Article
-from crawler.config import ExtractRules
+from crawler.config.outlets import ExtractRules
 from crawler.extract.build import generic, themed
 from crawler.extract.decode import decode_html
 from crawler.extract.flags import date_flags
 from crawler.extract.guard import check_bytes
 from crawler.extract.meta import read_meta
 from crawler.extract.themes import compile_rules
+from storage.record import Article
 
 __all__ = ["REASONS", "date_flags", "extract_article", "extract_detailed"]
 

@@ -6,7 +6,6 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.article import Article
 from crawler.extract.fallback import remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags
@@ -16,6 +15,7 @@ from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
 from crawler.extract.titles import SEPARATORS, strip_site_name
+from storage.record import Article
 
 MIN_WORDS = 20  # a themed body shorter than this is a stub, a teaser or a layout change
 # WordPress account names stand in when a post has no real author.

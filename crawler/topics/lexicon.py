@@ -2,7 +2,7 @@
 
 Terms are compiled once per topic; an article is scanned once for all groups, exclusions,
 proximity targets and gazetteer names. A text token matches a term word when one of its clitic
-readings (`crawler.arabic.clitic_stems`) equals the word (or starts with it, for `word*`); for
+readings (`storage.arabic.clitic_stems`) equals the word (or starts with it, for `word*`); for
 gazetteer names of five letters or more, the vowel-less `skeleton()` of a reading may match too.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import NamedTuple
 
-from crawler.arabic import Token, clitic_stems, normalize, skeleton
+from storage.arabic import Token, clitic_stems, normalize, skeleton
 
 ANY = -1  # the `?` word
 _FUZZY_MIN = 5  # names shorter than this are matched exactly: قطر must not match قطار

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.arabic import Token, iter_tokens
 from crawler.topics.lexicon import Hit, Lexicon
 from crawler.topics.rules import Group, Rules, TopicSpec, load_rules, parse_requirement
+from storage.arabic import Token, iter_tokens
 
 _WS = re.compile(r"\s+")
 

@@ -1,12 +1,12 @@
 """Topic rules: `config/topics.toml` validated at load, errors naming file, topic (or gazetteer
-entry) and key — the same house style as `crawler/config.py`.
+entry) and key — the same house style as `crawler/config/outlets.py`.
 
 File layout:
 - `[countries.<ISO2>]` and `[states.<USPS>]`: gazetteers (Arabic names with spelling variants).
 - `[topics.<id>]`: threshold, requirements, `[topics.<id>.groups.<name>]` weighted term groups and
   `[topics.<id>.exclude.<name>]` penalties.
 
-Term syntax (matched on `crawler.arabic.normalize`d tokens, clitics like و ب ل ال وال بال لل
+Term syntax (matched on `storage.arabic.normalize`d tokens, clitics like و ب ل ال وال بال لل
 stripped, the definite article optional on both sides):
 - words separated by spaces form a phrase of consecutive tokens;
 - `word*` matches any token starting with `word` (شراك* → شراكة، الشراكات، شراكتهما);
@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crawler.tomlfile import format_validation_error, read_toml
+from crawler.config.toml import format_validation_error, read_toml
 
 DEFAULT_TOPICS = Path(__file__).resolve().parent.parent.parent / "config" / "topics.toml"
 FEATURES = frozenset({"watched", "parties", "states", "spp_pair"})

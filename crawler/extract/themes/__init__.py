@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from crawler.config import ExtractRules
+from crawler.config.outlets import ExtractRules
 from crawler.extract.select import Index
 from crawler.extract.text import line_key
 

@@ -17,7 +17,7 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from crawler.arabic import normalize
+from storage.arabic import normalize
 from storage.search_query import QueryError, fts_expression, parse
 from storage.snippets import snippet
 

@@ -1,0 +1,94 @@
+"""Storage pipeline: canonical key + aliases → ArticleStore (one transaction per article).
+
+Settings: RASAD_DB (the store), RASAD_MATERIAL_CHANGE (share of words, 0–1, from which a changed
+article counts as materially updated; default storage.versions.DEFAULT_MATERIAL_CHANGE),
+RASAD_STORE_LISTENERS (`{"path.Class": order}` like ITEM_PIPELINES: what runs inside each article's
+write transaction; each is built with its `from_crawler(crawler)` when it has one).
+
+The pipeline also gives the spider the outlet's stored URLs when it opens (`spider.known`), so
+the spider itself never opens the store."""
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import build_from_crawler, load_object
+
+from crawler.components.items import FoundArticle
+from crawler.links.urls import canonical, same_site
+from storage.articles import ArticleListener, ArticleStore, revisit_marks
+from storage.db import connect, now_iso
+from storage.versions import parse_threshold
+
+
+class StorePipeline:
+    def __init__(self, db_path: str, stats: Any, material_change: float | None = None,
+                 listeners: list[ArticleListener] | None = None) -> None:
+        self.db_path = db_path
+        self.stats = stats
+        self.material_change = parse_threshold(material_change)
+        self.listeners = list(listeners or [])
+        self.store: ArticleStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        db_path = crawler.settings.get("RASAD_DB")
+        if not db_path:
+            raise NotConfigured("RASAD_DB is not set")
+        pipeline = cls(db_path, crawler.stats,
+                       parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")),
+                       build_listeners(crawler))
+        pipeline.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to process_item()
+        return pipeline
+
+    def open_spider(self, spider: Any = None) -> None:
+        self.store = ArticleStore(connect(self.db_path), self.listeners,
+                                  material_change=self.material_change)
+        backfilled = self.store.backfill()  # stores from before deduplication, once
+        if backfilled:
+            self.stats.inc_value("rasad/articles/backfilled", backfilled)
+        spider = spider or self.crawler.spider
+        outlet = getattr(spider, "outlet", None)
+        if outlet is not None and hasattr(spider, "known"):  # with their revisit marks
+            spider.known.stored_marks(revisit_marks(self.store.db.conn, outlet.id))
+
+    def close_spider(self, spider: Any = None) -> None:
+        if self.store is not None:
+            self.store.db.conn.close()
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, FoundArticle) or self.store is None:
+            return item
+        spider = spider or self.crawler.spider
+        outlet = spider.outlet
+        article = item.article
+        rules = outlet.url_rules
+        fetched_key = canonical(article.url, rules)
+        # The page's own canonical link (rel=canonical, else og:url) is trusted only on the same
+        # site and when it is an article URL; the store also refuses it when it names a stored
+        # article with an unrelated text (a CMS that puts one canonical on every page).
+        page_canonical = article.canonical_url
+        trusted = page_canonical and same_site(page_canonical, article.url) and \
+            outlet.is_article_url(page_canonical)
+        key = canonical(page_canonical, rules) if trusted else fetched_key
+        seen = [u for u in [*item.urls, article.url] if outlet.is_allowed(u)]
+        # Every URL seen for the article is kept: its canonical form (what the spider checks)
+        # and, when different, the URL exactly as fetched (what an analyst may have in hand).
+        aliases = {canonical(u, rules) for u in seen} | {u.split("#", 1)[0] for u in seen}
+        known = spider.known  # crawler.links.revisit.KnownUrls
+        revisit_for = known.taken(aliases | {key})
+        article.canonical_url = key
+        result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
+                                fetched_key=fetched_key, source_modified=revisit_for)
+        known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
+        self.stats.inc_value(f"rasad/articles/{result.status}")
+        if result.reprint:
+            self.stats.inc_value("rasad/articles/reprint")
+        return item
+
+
+def build_listeners(crawler: Any) -> list[ArticleListener]:
+    """The store's listeners named by RASAD_STORE_LISTENERS, in order."""
+    paths = build_component_list(crawler.settings.getdict("RASAD_STORE_LISTENERS"))
+    return [build_from_crawler(load_object(path), crawler) for path in paths]

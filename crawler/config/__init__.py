@@ -1,0 +1,1 @@
+"""Configuration files: outlets (validated TOML) and the shared TOML reader."""

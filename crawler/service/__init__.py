@@ -1,0 +1,1 @@
+"""The long-running service: the scheduler (`rasad run`), one crawl pass, schedules, health."""
