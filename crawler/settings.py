@@ -6,6 +6,7 @@ import os
 BOT_NAME = "rasad"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+SPIDER_LOADER_CLASS = "spiders.outlets.OutletSpiderLoader"  # adds one spider per outlet
 
 # Where outlets come from and where articles go. The CLI sets these; `scrapy crawl` reads the
 # environment (RASAD_CONFIG, RASAD_DB, RASAD_ORIGINS="id=url,id=url").
