@@ -14,11 +14,13 @@ import re
 from collections.abc import Mapping
 
 from lxml import etree
+from lxml.html import HTMLParser as _HtmlParser
 
 from crawler.config.outlets import ExtractRules
 from crawler.extract.build import generic, themed
 from crawler.extract.decode import decode_html
 from crawler.extract.flags import date_flags
+from crawler.extract.flatten import cap_text, flatten, shorten_tags, too_deep
 from crawler.extract.guard import check_bytes
 from crawler.extract.meta import read_meta
 from crawler.extract.themes import compile_rules
@@ -60,7 +62,7 @@ def extract_detailed(data: bytes, url: str, headers: Mapping[str, str] | None = 
         meta = read_meta(root)
         comp = compile_rules(rules)
         if comp.name == "generic":
-            return generic(root, meta, url, comp, outlet, first_seen, html)
+            return generic(root, meta, url, comp, outlet, first_seen)
         return themed(root, meta, url, comp, outlet, first_seen)
     except Exception:  # junk input must never take the crawl down; the reason is counted
         log.debug("extraction failed for %s", url, exc_info=True)
@@ -74,14 +76,26 @@ def parse_html(html: str | bytes, headers: Mapping[str, str] | None = None) \
     text = _XML_DECL.sub("", text, count=1)
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
+    text = shorten_tags(text)
     try:
-        root = etree.fromstring(text, _PARSER)
+        parser = _parser()
+        root = etree.fromstring(text, parser)
+        if too_deep(parser.error_log):
+            root = etree.fromstring(flatten(text), _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    return root if root is not None and len(root) else None
+    if root is None or not len(root):
+        return None
+    if len(text) > 200_000:  # only a big page can hold a text node worth cutting
+        cap_text(root)
+    return root
 
 
-# Plain etree elements, not lxml.html's: HtmlElement proxies go through a Python class lookup
-# each time an element is touched, which doubled the cost of walking the tree.
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                           collect_ids=False)
+def _parser() -> etree.HTMLParser:
+    # lxml.html's elements (HtmlElement), because trafilatura takes only those: the page is
+    # parsed once and both the theme rules and the generic pass read that one tree. (Their
+    # Python class lookup makes our walks about a third slower than plain etree elements.)
+    # huge_tree: libxml2 otherwise drops everything below 256 levels and text nodes over 10 MB.
+    # A parser per page: its error log tells whether it hit the depth limit.
+    return _HtmlParser(remove_comments=True, remove_pis=True, no_network=True,
+                       collect_ids=False, huge_tree=True)

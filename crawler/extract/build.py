@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.fallback import remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags
@@ -18,8 +19,6 @@ from crawler.extract.titles import SEPARATORS, strip_site_name
 from storage.record import Article
 
 MIN_WORDS = 20  # a themed body shorter than this is a stub, a teaser or a layout change
-# WordPress account names stand in when a post has no real author.
-_NOT_AUTHORS = {"admin", "administrator", "editor", "webmaster", "staff"}
 # WordPress <body class> of pages that are not single posts.
 _NOT_POST_CLASSES = {"archive", "category", "tag", "home", "blog", "search", "page", "error404",
                      "author", "date"}
@@ -52,8 +51,8 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
 
 
 def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
-            first_seen: str | None, html: str) -> Result:
-    fb = run_trafilatura(html, url)
+            first_seen: str | None) -> Result:
+    fb = run_trafilatura(root, url)
     if fb is None or not fb.lines:
         return None, "no_body"
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
@@ -68,7 +67,7 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
         # htmldate's guess, except "today": on a page with no date that is a header clock.
         found = (fb.date[:10], "text")
     parts = Parts(caption=caps[0] if caps else "")
-    author = _author(meta, scan) or fb.author
+    author = _author(meta, scan, fb.author)
     article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
     article.tags = article.tags or list(fb.tags or [])
     article.section = article.section or fb.section or None
@@ -135,17 +134,16 @@ def _heading(root: etree._Element, title: str) -> etree._Element | None:
     return None
 
 
-def _author(meta: PageMeta, scan: Scan) -> str:
-    """The writer, never the outlet: Yoast prints the site as JSON-LD author when a post has none,
-    and tagDiv prints the WordPress account ("admin")."""
-    not_authors = {line_key(n) for n in _site_names(meta)} | _NOT_AUTHORS
-    candidates = [meta.get("author", "article:author", "dc.creator", "parsely-author"),
-                  ld_text(meta.ld_value("author")),
-                  *[element_text(el) for el in scan.all("author")[:2]]]
-    for author in candidates:
-        if author and not author.startswith("http") and line_key(author) not in not_authors:
-            return author
-    return ""
+def _author(meta: PageMeta, scan: Scan, fallback: str = "") -> str:
+    """The writers, never the outlet: Yoast prints the site as JSON-LD author when a post has none,
+    and tagDiv prints the WordPress account ("admin"). JSON-LD people first (all of them), then
+    meta tags, the theme's byline, and trafilatura's guess (sites without rules)."""
+    people, orgs = ld_people(meta.ld_value("author"))
+    return pick_authors(
+        [people, meta.get("author"), meta.get("article:author"), meta.get("dc.creator"),
+         meta.get("parsely-author", "sailthru.author"),
+         [element_text(el) for el in scan.all("author")[:3]], fallback.replace("; ", ";")],
+        [*_site_names(meta), *orgs])
 
 
 def _section(meta: PageMeta, scan: Scan, author: str) -> str:

@@ -1,6 +1,7 @@
 """Page metadata from <head> and JSON-LD, read once per page."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ def read_meta(root: etree._Element) -> PageMeta:
             content = el.get("content")
             if not key or content is None:
                 continue
-            content = clean_line(content)
+            content = unescape(content)
             if key == "article:tag":
                 meta.article_tags.append(content)
             elif key not in meta.og:
@@ -105,7 +106,7 @@ def read_meta(root: etree._Element) -> PageMeta:
                 meta.canonical = (el.get("href") or "").strip()
         elif tag == "title":
             if not meta.title_tag:
-                meta.title_tag = clean_line(text_of(el))
+                meta.title_tag = unescape(text_of(el))
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
                 meta.jsonld.extend(_parse_jsonld(el.text))
@@ -143,10 +144,19 @@ def canonical_url(meta: PageMeta, url: str) -> str:
     return url
 
 
+def unescape(text: str) -> str:
+    """Entity-decoded, whitespace-collapsed text. JSON-LD strings are never entity-decoded by
+    the HTML parser (a <script> is raw text), and CMSes escape meta values twice ("&amp;quot;"),
+    so `&quot;`, `&uuml;` and `&#8211;` arrive as written."""
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
+    return clean_line(text)
+
+
 def ld_text(value: Any) -> str:
     """A JSON-LD value (string, object with name, or list of them) as text."""
     if isinstance(value, str):
-        return clean_line(value)
+        return unescape(value)
     if isinstance(value, dict):
         return ld_text(value.get("name") or value.get("@value") or "")
     if isinstance(value, list):
@@ -157,7 +167,7 @@ def ld_text(value: Any) -> str:
 
 def ld_list(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [clean_line(v) for v in value.split(",") if v.strip()]
+        return [unescape(v) for v in value.split(",") if v.strip()]
     if isinstance(value, list):
         return [t for v in value if (t := ld_text(v))]
     return []
