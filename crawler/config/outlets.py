@@ -40,7 +40,8 @@ class Politeness(_Strict):
 class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
-    theme: Literal["generic", "jnews", "tagdiv", "citadel"] = "generic"
+    # None: the theme is recognised on each page (body classes, asset paths, generator meta).
+    theme: Literal["generic", "jnews", "tagdiv", "citadel"] | None = None
     # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
     body: list[str] = Field(default_factory=list)
     drop: list[str] = Field(default_factory=list)

@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.extract.check import Drift, check_body
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.fallback import remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
@@ -23,43 +24,48 @@ MIN_WORDS = 20  # a themed body shorter than this is a stub, a teaser or a layou
 _NOT_POST_CLASSES = {"archive", "category", "tag", "home", "blog", "search", "page", "error404",
                      "author", "date"}
 
-Result = tuple[Article | None, str]
+Result = tuple[Article | None, str, Drift | None]
 
 
 def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
            first_seen: str | None) -> Result:
     scan = comp.scan(root)
     if _listing_or_page(meta, scan):
-        return None, "not_article"
+        return None, "not_article", None
     dropped = set(scan.all("drop"))
     parts = themed_parts(scan, comp, dropped)
     if parts.container is None:
-        return None, "no_body"
+        return None, "no_body", None
     author = _author(meta, scan)
     categories = [element_text(el) for el in scan.all("section")][:6]
+    title = parts.title or _meta_title(meta, url, root)
     lines = strip_byline(parts.lines, [author, *categories])
+    # The rules are checked against the generic pass over the same tree (see check.py).
+    fb = run_trafilatura(root, url, metadata=False) if lines else None
+    generic_lines = remove_captions(fb.lines, parts.caption_keys, title) if fb else None
+    lines, drift = check_body(lines, generic_lines, comp, scan, parts.container_rule)
     body = "\n".join(lines)
     if not body:
-        return None, "no_body"
+        return None, "no_body", drift
     if len(body.split()) < MIN_WORDS:
-        return None, "too_short"
-    title = parts.title or _meta_title(meta, url, root)
+        return None, "too_short", drift
     if not title:
-        return None, "no_title"
+        return None, "no_title", drift
     found = find_date(root, meta, url, scan, parts.title_el, body, dropped, parts.container)
-    return _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts), "ok"
+    article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
+    return article, "ok", drift
 
 
 def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
             first_seen: str | None) -> Result:
     fb = run_trafilatura(root, url)
     if fb is None or not fb.lines:
-        return None, "no_body"
+        return None, "no_body", None
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
     title = _meta_title(meta, url, root) or fb.title
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     if not lines or not title:
-        return None, "no_body" if not lines else "no_title"
+        return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
     scan = comp.scan(root)
     found = find_date(root, meta, url, scan, _heading(root, title), body)
@@ -72,7 +78,7 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     article.tags = article.tags or list(fb.tags or [])
     article.section = article.section or fb.section or None
     article.image = article.image or (urljoin(url, fb.image) if fb.image else None)
-    return article, "ok"
+    return article, "ok", None
 
 
 def _listing_or_page(meta: PageMeta, scan: Scan) -> bool:

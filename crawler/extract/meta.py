@@ -26,6 +26,7 @@ class PageMeta:
     canonical: str = ""
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # flattened objects
     body_classes: frozenset[str] = frozenset()
+    theme_assets: list[str] = field(default_factory=list)  # hrefs/srcs under a /themes/ or /plugins/ path
 
     def get(self, *keys: str) -> str:
         for key in keys:
@@ -104,15 +105,22 @@ def read_meta(root: etree._Element) -> PageMeta:
             rel = (el.get("rel") or "").lower().split()
             if "canonical" in rel and not meta.canonical:
                 meta.canonical = (el.get("href") or "").strip()
+            _asset(meta, el.get("href"))
         elif tag == "title":
             if not meta.title_tag:
                 meta.title_tag = unescape(text_of(el))
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
                 meta.jsonld.extend(_parse_jsonld(el.text))
+            _asset(meta, el.get("src"))
         elif tag == "body":
             meta.body_classes = frozenset((el.get("class") or "").split())
     return meta
+
+
+def _asset(meta: PageMeta, url: str | None) -> None:
+    if url and len(meta.theme_assets) < 20 and ("/themes/" in url or "/plugins/" in url):
+        meta.theme_assets.append(url.lower())
 
 
 def _host(url: str) -> str:

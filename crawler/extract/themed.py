@@ -17,6 +17,7 @@ class Parts:
     title_el: etree._Element | None = None
     caption: str = ""
     caption_keys: set[str] = field(default_factory=set)
+    container_rule: str = ""  # the body selector that matched
 
 
 def inside(el: etree._Element, ancestors: set[etree._Element]) -> bool:
@@ -49,12 +50,14 @@ def first_text(scan: Scan, group: str, skip: set[etree._Element] = frozenset()) 
     return "", None
 
 
-def find_container(scan: Scan) -> etree._Element | None:
-    for found in scan.ranked("body"):
+def find_container(scan: Scan) -> tuple[etree._Element | None, int]:
+    """The body container and the index of the body selector that found it."""
+    for i, found in enumerate(scan.ranked("body")):
         if found:
             # Several matches (a theme reusing the class in widgets): the one with most text.
-            return max(found, key=lambda el: len(text_of(el))) if len(found) > 1 else found[0]
-    return None
+            return (max(found, key=lambda el: len(text_of(el))) if len(found) > 1
+                    else found[0]), i
+    return None, -1
 
 
 def captions(scan: Scan, skip: set[etree._Element] = frozenset()) -> list[str]:
@@ -103,7 +106,9 @@ def strip_byline(lines: list[str], names: list[str]) -> list[str]:
 
 def themed_parts(scan: Scan, comp: Compiled, dropped: set[etree._Element]) -> Parts:
     parts = Parts()
-    container = find_container(scan)
+    container, rule = find_container(scan)
+    if rule >= 0:
+        parts.container_rule = comp.groups["body"][rule]
     # The headline is never inside clutter, except the clutter containing the body itself.
     parts.title, parts.title_el = first_text(scan, "title", dropped - {container})
     if container is None:

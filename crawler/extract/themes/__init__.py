@@ -61,6 +61,12 @@ class Theme:
     # Optional code for what selectors cannot say: (body element, lines) → lines.
     hook: Callable[[etree._Element, list[str]], list[str]] | None = None
     not_article: tuple[str, ...] = ()  # selectors present only on listings/pages, not posts
+    # How a page says it uses this theme (any one is enough): a <body> class, a path of its
+    # assets (wp-content/themes/<name>/), words of <meta name=generator>. A theme without
+    # markers (citadel: an own CMS we have not seen) is never detected nor contradicted.
+    body_markers: tuple[str, ...] = ()
+    asset_markers: tuple[str, ...] = ()
+    generator_markers: tuple[str, ...] = ()
 
 
 GROUPS = ("body", "title", "date", "clock", "caption", "section", "author", "tags", "drop",
@@ -73,6 +79,7 @@ class Compiled:
 
     theme: Theme
     index: Index
+    groups: dict[str, tuple[str, ...]]
     drop_keys: frozenset[str]
     stop_keys: frozenset[str]
     drop_re: re.Pattern[str] | None
@@ -102,11 +109,16 @@ class Scan:
         return list(seen)
 
 
-def get_theme(name: str) -> Theme:
+def all_themes() -> dict[str, Theme]:
+    """The theme registry: name → Theme."""
     from crawler.extract.themes import citadel, generic, jnews, tagdiv
 
-    themes = {t.THEME.name: t.THEME for t in (citadel, generic, jnews, tagdiv)}
-    return themes.get(name, generic.THEME)
+    return {t.THEME.name: t.THEME for t in (citadel, generic, jnews, tagdiv)}
+
+
+def get_theme(name: str) -> Theme:
+    themes = all_themes()
+    return themes.get(name, themes["generic"])
 
 
 @lru_cache(maxsize=64)
@@ -126,6 +138,7 @@ def _compiled(name: str, body: tuple, drop: tuple, drop_text: tuple, date: tuple
     return Compiled(
         theme=theme,
         index=Index(groups),
+        groups=groups,
         drop_keys=frozenset(k for k in keys if k),
         stop_keys=frozenset(line_key(t) for t in theme.stop_text),
         drop_re=re.compile("|".join(f"(?:{p})" for p in (*theme.drop_line_re,
@@ -134,10 +147,12 @@ def _compiled(name: str, body: tuple, drop: tuple, drop_text: tuple, date: tuple
     )
 
 
-def compile_rules(rules: ExtractRules | None) -> Compiled:
-    """The theme named by `rules` (generic when None) with the outlet's selectors on top."""
+def compile_rules(rules: ExtractRules | None, theme: str | None = None) -> Compiled:
+    """The theme named by `rules` (else `theme`, e.g. detected on the page; else generic) with
+    the outlet's selectors on top."""
+    name = (rules.theme if rules is not None else None) or theme or "generic"
     if rules is None:
-        return _compiled("generic", (), (), (), (), (), (), ())
-    return _compiled(rules.theme, tuple(rules.body), tuple(rules.drop), tuple(rules.drop_text),
+        return _compiled(name, (), (), (), (), (), (), ())
+    return _compiled(name, tuple(rules.body), tuple(rules.drop), tuple(rules.drop_text),
                      tuple(rules.date), tuple(rules.title), tuple(rules.caption),
                      tuple(rules.section))
