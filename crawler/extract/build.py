@@ -6,8 +6,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.extract.check import Drift, check_body
 from crawler.extract.authors import ld_people, pick_authors
+from crawler.extract.check import Drift, check_body
 from crawler.extract.fallback import remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags

@@ -26,7 +26,7 @@ class PageMeta:
     canonical: str = ""
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # flattened objects
     body_classes: frozenset[str] = frozenset()
-    theme_assets: list[str] = field(default_factory=list)  # hrefs/srcs under a /themes/ or /plugins/ path
+    theme_assets: list[str] = field(default_factory=list)  # URLs under /themes/ or /plugins/
 
     def get(self, *keys: str) -> str:
         for key in keys:
