@@ -14,7 +14,7 @@ from crawler.extract.flags import date_flags
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
 from crawler.extract.text import element_text, line_key
-from crawler.extract.themed import Parts, strip_byline, themed_parts
+from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
 from crawler.extract.titles import SEPARATORS, strip_site_name
 from storage.record import Article
@@ -43,7 +43,9 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
     # The rules are checked against the generic pass over the same tree (see check.py).
     fb = run_trafilatura(root, url, metadata=False) if lines else None
     generic_lines = remove_captions(fb.lines, parts.caption_keys, title) if fb else None
-    lines, drift = check_body(lines, generic_lines, comp, scan, parts.container_rule)
+    lines, drift = check_body(
+        lines, generic_lines, comp, scan, parts.container_rule,
+        lambda: strip_byline(safe_lines(parts, comp, dropped), [author, *categories]), title)
     body = "\n".join(lines)
     if not body:
         return None, "no_body", drift
@@ -51,7 +53,9 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
         return None, "too_short", drift
     if not title:
         return None, "no_title", drift
-    found = find_date(root, meta, url, scan, parts.title_el, body, dropped, parts.container)
+    # Title rules that fit no more: the <h1> holding the headline anchors the date search.
+    title_el = parts.title_el if parts.title_el is not None else _heading(root, title)
+    found = find_date(root, meta, url, scan, title_el, body, dropped, parts.container)
     article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
     return article, "ok", drift
 

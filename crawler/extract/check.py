@@ -15,8 +15,10 @@ a `Drift` names the outlet's failing rule and the page, for `rasad status`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from crawler.extract.dates import parse_date_text
 from crawler.extract.text import line_key
 from crawler.extract.themes import Compiled, Scan
 
@@ -49,9 +51,11 @@ def _words(lines: list[str]) -> int:
 
 
 def check_body(lines: list[str], generic: list[str] | None, comp: Compiled, scan: Scan,
-               container_selector: str) -> tuple[list[str], Drift | None]:
+               container_selector: str, rebuild: Callable[[], list[str]], title: str = "") \
+        -> tuple[list[str], Drift | None]:
     """The body to keep and the drift found, if any. `generic` None: no verdict (the generic
-    pass failed on the page, which says nothing about the rules)."""
+    pass failed on the page, which says nothing about the rules). `rebuild` gives the themed
+    body without structural furniture (asides, forms, link lists), used once drift is found."""
     if not generic or not lines:
         return lines, None
     generic_text = " " + " ".join(line_key(g) for g in generic) + " "
@@ -63,6 +67,13 @@ def check_body(lines: list[str], generic: list[str] | None, comp: Compiled, scan
                               next((g for g in generic if g not in held), ""))
     if len(leaked) >= MIN_LEAKED:
         drops = "drop rules" if not scan.all("drop") else "drop rules near " + container_selector
-        keep = [t for t in lines if t not in leaked]
-        return keep, Drift("boilerplate", comp.name, f"{container_selector} ({drops})", leaked[0])
+        drift = Drift("boilerplate", comp.name, f"{container_selector} ({drops})", leaked[0])
+        furniture = {line_key(t) for t in leaked} | {line_key(title)}
+        keep = [t for t in rebuild() if line_key(t) not in furniture and not _date_only(t)]
+        return keep, drift
     return lines, None
+
+
+def _date_only(line: str) -> bool:
+    """A short line that is a date and nothing much else (a date line under the title)."""
+    return len(line.split()) <= 6 and parse_date_text(line) is not None

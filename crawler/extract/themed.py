@@ -104,6 +104,46 @@ def strip_byline(lines: list[str], names: list[str]) -> list[str]:
     return lines
 
 
+_CONTROLS = ("input", "button", "select", "textarea")
+_LINKY = frozenset("ul ol div p section li dl table".split())
+
+
+def widgets(container: etree._Element) -> set[etree._Element]:
+    """Blocks inside the body container that are page furniture by their structure, whatever
+    their class names: asides, navs and forms, the small block around a form (a newsletter
+    box), and blocks whose text is mostly link text (related posts, share and tag lists).
+    Used when the theme's own clutter selectors have been found not to fit the page."""
+    found: set[etree._Element] = set()
+    for el in container.iter("aside", "nav", "form", *_CONTROLS):
+        if el.tag in _CONTROLS or el.tag == "form":
+            block = el.getparent()
+            while block is not None and block is not container and block.tag not in _LINKY:
+                block = block.getparent()
+            if block is not None and block is not container and len(text_of(block).split()) < 40:
+                found.add(block)
+                continue
+        found.add(el)
+    for el in container.iter(*_LINKY):
+        if el is container:
+            continue
+        text = text_of(el).strip()
+        links = [a for a in el.iter("a")]
+        if text and links and sum(len(text_of(a).strip()) for a in links) >= 0.6 * len(text):
+            found.add(el)
+    return found
+
+
+def safe_lines(parts: Parts, comp: Compiled, dropped: set[etree._Element]) -> list[str]:
+    """The body again, without the structural furniture of `widgets`."""
+    if parts.container is None:
+        return parts.lines
+    skip = (dropped - {parts.container}) | widgets(parts.container)
+    lines = block_lines(parts.container, skip)
+    if lines and parts.title and line_key(lines[0]) == line_key(parts.title):
+        lines = lines[1:]
+    return filter_lines(lines, comp, set(parts.caption_keys))
+
+
 def themed_parts(scan: Scan, comp: Compiled, dropped: set[etree._Element]) -> Parts:
     parts = Parts()
     container, rule = find_container(scan)

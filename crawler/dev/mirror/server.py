@@ -19,7 +19,7 @@ from .site import Response, Site
 
 DEFAULT_PORTS = {"centcomcitadel": 8701, "maseer": 8702, "alqaed": 8703}  # config/mirror.toml
 SERVER_NAMES = {"centcomcitadel": "Apache", "maseer": "nginx", "alqaed": "LiteSpeed"}
-LAYOUTS = ("normal", "broken")
+LAYOUTS = ("normal", "broken", "redesign")
 
 
 def build_site(outlet: str, origin: str, scale: int = 0, faults: bool = True,
@@ -219,7 +219,9 @@ class Mirror:
         site.update(article, new_body_paragraphs)
 
     def set_layout(self, outlet_id: str, layout: str) -> None:
-        """"broken": the article body container is renamed and emptied (a redesign)."""
+        """"broken": the article body container is renamed and emptied (a redesign that moved
+        the text out of the HTML); "redesign": the alternate skin of themes/redesign.py (other
+        class names and widgets around the same content wrapper)."""
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}")
         site = self.sites[outlet_id]
