@@ -11,7 +11,11 @@ from crawler.cli import main
               help="First port; the outlets get consecutive ports (as in config/mirror.toml).")
 @click.option("--scale", default=0, show_default=True,
               help="Add this many generated articles per outlet (benchmarks).")
-def mirror(port_base: int, scale: int) -> None:
+@click.option("--skin", type=click.Choice(["normal", "redesign"]), default="normal",
+              show_default=True,
+              help="redesign: every outlet as after a site redesign (other class names and "
+                   "widgets around the same content); its theme rules should report drift.")
+def mirror(port_base: int, scale: int, skin: str) -> None:
     """Serve the offline mirror of centcomcitadel, maseer and alqaed on 127.0.0.1.
 
     It imitates each outlet's URL shapes, theme markup, feeds, sitemaps, robots.txt and
@@ -21,7 +25,8 @@ def mirror(port_base: int, scale: int) -> None:
     Example:
         rasad mirror &    # then, in another shell:
         rasad crawl --config config/mirror.toml --db mirror.db
+        rasad mirror --skin redesign    # then rasad status shows "rules drift"
     """
     from crawler.dev.mirror import serve_forever
 
-    serve_forever(port_base=port_base, scale=scale)
+    serve_forever(port_base=port_base, scale=scale, layout=skin)

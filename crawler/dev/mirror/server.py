@@ -230,10 +230,13 @@ class Mirror:
 
 
 def serve_forever(port_base: int = 8701, scale: int = 0, host: str = "127.0.0.1",
-                  faults: bool = True) -> None:
-    """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`)."""
+                  faults: bool = True, layout: str = "normal") -> None:
+    """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`);
+    `layout` "redesign" serves every outlet in its alternate skin."""
     ports = {o: port_base + i for i, o in enumerate(OUTLETS)}
     with Mirror(ports, host=host, scale=scale, faults=faults) as mirror:
+        for outlet in OUTLETS:
+            mirror.set_layout(outlet, layout)
         for outlet, origin in mirror.origins.items():
             count = len(mirror.expected_articles(outlet))
             print(f"{outlet:16} {origin}  ({count} articles)", flush=True)
