@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -11,6 +12,7 @@ from crawler.extract.check import Drift, check_body
 from crawler.extract.fallback import remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags
+from crawler.extract.furniture import furniture_keys
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
 from crawler.extract.text import element_text, line_key
@@ -25,6 +27,7 @@ _NOT_POST_CLASSES = {"archive", "category", "tag", "home", "blog", "search", "pa
                      "author", "date"}
 
 Result = tuple[Article | None, str, Drift | None]
+_URL_LINE = re.compile(r"^\S*https?://\S+$")  # a bare link printed as text
 
 
 def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
@@ -68,6 +71,10 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
     title = _meta_title(meta, url, root) or fb.title
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
+    # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
+    furniture = furniture_keys(root)
+    lines = [line for line in lines
+             if line_key(line) not in furniture and not _URL_LINE.match(line)]
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
