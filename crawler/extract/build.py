@@ -73,8 +73,10 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
     furniture = furniture_keys(root)
-    lines = [line for line in lines
-             if line_key(line) not in furniture and not _URL_LINE.match(line)]
+    kept = [line for line in lines
+            if line_key(line) not in furniture and not _URL_LINE.match(line)]
+    if _words(kept) >= 0.5 * _words(lines):  # else the "furniture" was the article's frame
+        lines = kept
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
@@ -90,6 +92,10 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     article.section = article.section or fb.section or None
     article.image = article.image or (urljoin(url, fb.image) if fb.image else None)
     return article, "ok", None
+
+
+def _words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
 
 
 def _listing_or_page(meta: PageMeta, scan: Scan) -> bool:

@@ -15,6 +15,8 @@ _CONTROLS = frozenset(("input", "button", "select", "textarea"))
 BLOCKS = frozenset("ul ol div p section li dl table aside nav form header footer".split())
 LINK_SHARE = 0.6  # of a block's text in links: a list of links, not prose with a link in it
 SMALL_BOX = 300  # characters: a form's surrounding block up to this size is the form's widget
+# An aside, nav or form this big is a layout wrapper (ASP.NET pages sit in one <form>).
+WRAPPER = 2000
 
 
 def furniture(root: etree._Element) -> list[etree._Element]:
@@ -38,7 +40,7 @@ def furniture(root: etree._Element) -> list[etree._Element]:
         control = el in has_control or tag in _CONTROLS
         has_control.discard(el)
         if tag in BLOCKS and (
-                tag in ("aside", "nav", "form")
+                (tag in ("aside", "nav", "form") and total < WRAPPER)
                 or (control and total < SMALL_BOX)
                 or (total and links >= LINK_SHARE * total)):
             found.append(el)
