@@ -27,6 +27,7 @@ _NOT_POST_CLASSES = {"archive", "category", "tag", "home", "blog", "search", "pa
                      "author", "date"}
 
 Result = tuple[Article | None, str, Drift | None]
+_MIN_RUN = 3  # furniture lines in a row at an edge of the generic body before they are cut
 _URL_LINE = re.compile(r"^\S*https?://\S+$")  # a bare link printed as text
 
 
@@ -72,11 +73,7 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     title = _meta_title(meta, url, root) or fb.title
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
-    furniture = furniture_keys(root)
-    kept = [line for line in lines
-            if line_key(line) not in furniture and not _URL_LINE.match(line)]
-    if _words(kept) >= 0.5 * _words(lines):  # else the "furniture" was the article's frame
-        lines = kept
+    lines = _trim_furniture(lines, furniture_keys(root))
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
@@ -92,6 +89,23 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     article.section = article.section or fb.section or None
     article.image = article.image or (urljoin(url, fb.image) if fb.image else None)
     return article, "ok", None
+
+
+def _trim_furniture(lines: list[str], furniture: set[str]) -> list[str]:
+    """`lines` without the furniture lines that open or close them (a newsletter box or a
+    related list trafilatura kept after the article). Furniture between article lines stays:
+    there it is often part of the story (a list of links the article is about)."""
+    # Only short lines: a long one found in a widget too is the article quoted by the widget.
+    keep = [i for i, line in enumerate(lines) if len(line.split()) >= 15 or len(line) > 100 or
+            line_key(line) not in furniture and not _URL_LINE.match(line)]
+    if not keep:
+        return lines
+    # A widget is a run of lines (a form box, a list); one link line may end the story itself.
+    start = keep[0] if keep[0] >= _MIN_RUN else 0
+    end = keep[-1] + 1 if len(lines) - keep[-1] - 1 >= _MIN_RUN else len(lines)
+    trimmed = lines[start:end]
+    # Else the "furniture" was the article's own frame (a page inside one link-heavy block).
+    return trimmed if _words(trimmed) >= 0.5 * _words(lines) else lines
 
 
 def _words(lines: list[str]) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -12,7 +13,10 @@ Triple = tuple[float, float, float]
 
 
 def _tokens(text: str | None) -> list[str]:
-    return _TOKEN.findall(text or "")
+    # NFC on both sides: some ground truths are NFD ("u" + combining diaeresis), which \w
+    # splits into two tokens, while rasad stores NFC; the benchmarks' own scripts do not
+    # normalise, which would count that as wrong text.
+    return _TOKEN.findall(unicodedata.normalize("NFC", text or ""))
 
 
 def shingles(true: str, pred: str | None, n: int = 4) -> Triple:
