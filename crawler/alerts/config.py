@@ -5,7 +5,6 @@ Secrets never live in the file: a channel names the environment variables that h
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -98,10 +97,6 @@ class Channel(_Strict):
         return [n for n in (self.url_env, self.secret_env, self.username_env, self.password_env)
                 if n]
 
-    def missing_env(self) -> list[str]:
-        """Environment variables the channel needs that are not set."""
-        return [n for n in self.secret_names() if not os.environ.get(n)]
-
     def wants(self, topic: str) -> bool:
         return not self.topics or topic in self.topics
 
@@ -165,9 +160,9 @@ def _kind_problem(c: Channel) -> str | None:
 
 
 def load_alerts(path: str | Path | None = None) -> AlertsConfig:
-    """Read `path` (default: $RASAD_ALERTS or config/alerts.toml). A missing default file means
-    no channels; a missing file that was asked for is an error."""
-    explicit = path or os.environ.get("RASAD_ALERTS")
+    """Read `path` (default: config/alerts.toml). A missing default file means no channels; a
+    missing file that was asked for is an error."""
+    explicit = path
     p = Path(explicit) if explicit else DEFAULT_ALERTS
     if not p.exists():
         if explicit:
