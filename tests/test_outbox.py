@@ -203,10 +203,10 @@ def test_hourly_digest_waits_for_the_end_of_the_hour(tmp_path, topics, corpus):
 
 
 def test_daily_digest_window():
-    from crawler.alerts.config import Channel
+    from crawler.alerts.channels.jsonl import JsonlChannel
     from crawler.alerts.dispatcher import window_start
 
-    ch = Channel(id="x", kind="jsonl", path="x", mode="digest", digest="daily", digest_hour=7)
+    ch = JsonlChannel(id="x", kind="jsonl", path="x", mode="digest", digest="daily", digest_hour=7)
     at = datetime(2025, 7, 10, 6, 59, tzinfo=UTC)
     assert window_start(ch, at) == datetime(2025, 7, 9, 7, tzinfo=UTC)
     assert window_start(ch, at + timedelta(minutes=1)) == datetime(2025, 7, 10, 7, tzinfo=UTC)
