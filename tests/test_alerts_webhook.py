@@ -247,7 +247,7 @@ def test_killed_after_send_before_record_resends_the_same_id_once(tmp_path, rece
                                    env={**os.environ, **env}, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True))
     started.set()
-    killed_out, killed_err = victim[0].communicate(timeout=120)
+    _, killed_err = victim[0].communicate(timeout=120)
     assert victim[0].returncode == -9, killed_err
     assert len(rx.requests) == 1
     db = connect(db_path)

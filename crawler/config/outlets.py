@@ -158,9 +158,6 @@ class Outlet(_Strict):
         host = parts.hostname
         return any(host == d or host.endswith("." + d) for d in self.domains)
 
-    def entry_points(self) -> list[str]:
-        return [self.home, *self.feeds, *self.sitemaps, *self.listings]
-
     def moved_to(self, origin: str) -> Outlet:
         """The same outlet on another scheme://host:port: URLs move, patterns and rules stay."""
         target = urlsplit(origin)

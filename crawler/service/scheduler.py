@@ -160,7 +160,7 @@ class Service:
 
     def serve(self) -> None:
         """Run until SIGTERM or SIGINT, then stop cleanly."""
-        def on_signal(signum: int, frame: object) -> None:
+        def on_signal(signum: int, _frame: object) -> None:
             log.info("%s: stopping", signal.Signals(signum).name)
             self.stopping.set()
 
