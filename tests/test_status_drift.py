@@ -14,6 +14,8 @@ from crawler.dev.bench.extract import word_f1
 from crawler.dev.mirror import OUTLETS
 from tests.conftest import MIRROR_CONFIG, origin_args, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls: `make test`
+
 
 def _crawl_and_status(mirror: Any, db: Path) -> dict[str, Any]:
     args = ["--config", str(MIRROR_CONFIG), *origin_args(mirror), "--db", str(db)]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,8 +39,9 @@ class Politeness(_Strict):
 class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
-    # None: the theme is recognised on each page (body classes, asset paths, generator meta).
-    theme: Literal["generic", "jnews", "tagdiv", "citadel"] | None = None
+    # None: the theme is recognised on each page (body classes, asset paths, generator meta);
+    # else a name of crawler.extract.themes.THEMES.
+    theme: str | None = None
     # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
     body: list[str] = Field(default_factory=list)
     drop: list[str] = Field(default_factory=list)
@@ -50,6 +50,16 @@ class ExtractRules(_Strict):
     title: list[str] = Field(default_factory=list)
     caption: list[str] = Field(default_factory=list)
     section: list[str] = Field(default_factory=list)
+
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, v: str | None) -> str | None:
+        from crawler.extract.themes import THEMES  # extraction imports this module
+
+        if v is not None and v not in THEMES:
+            raise ValueError(f"unknown theme {v!r} (themes: {', '.join(THEMES)})")
+        return v
 
 
 class UrlRule(_Strict):
@@ -149,9 +159,6 @@ class Outlet(_Strict):
             return parts.netloc == urlsplit(self.home).netloc
         host = parts.hostname
         return any(host == d or host.endswith("." + d) for d in self.domains)
-
-    def entry_points(self) -> list[str]:
-        return [self.home, *self.feeds, *self.sitemaps, *self.listings]
 
     def moved_to(self, origin: str) -> Outlet:
         """The same outlet on another scheme://host:port: URLs move, patterns and rules stay."""

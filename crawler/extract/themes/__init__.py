@@ -6,16 +6,24 @@ the merged, compiled form is cached because the same few outlets are extracted t
 """
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from crawler.config.outlets import ExtractRules
 from crawler.extract.select import Index
 from crawler.extract.text import line_key
+
+if TYPE_CHECKING:
+    from crawler.config.outlets import ExtractRules
+
+# The theme registry: `extract.theme` names in the outlets file → the module here holding its
+# THEME. A new theme is its module plus one name here; the config rejects any other name.
+THEMES = ("generic", "citadel", "jnews", "tagdiv")
 
 # Ad and share widgets of popular WordPress plugins, safe to drop inside any known body container.
 COMMON_DROP = (
@@ -69,10 +77,6 @@ class Theme:
     generator_markers: tuple[str, ...] = ()
 
 
-GROUPS = ("body", "title", "date", "clock", "caption", "section", "author", "tags", "drop",
-          "not_article")
-
-
 @dataclass(frozen=True)
 class Compiled:
     """A theme merged with outlet rules; every selector group indexed for one-pass matching."""
@@ -110,15 +114,14 @@ class Scan:
 
 
 def all_themes() -> dict[str, Theme]:
-    """The theme registry: name → Theme."""
-    from crawler.extract.themes import citadel, generic, jnews, tagdiv
-
-    return {t.THEME.name: t.THEME for t in (citadel, generic, jnews, tagdiv)}
+    """The theme registry as name → Theme."""
+    return {name: get_theme(name) for name in THEMES}
 
 
 def get_theme(name: str) -> Theme:
-    themes = all_themes()
-    return themes.get(name, themes["generic"])
+    if name not in THEMES:  # the config has rejected it already; a caller's typo must not pass
+        raise KeyError(f"unknown theme {name!r} (themes: {', '.join(THEMES)})")
+    return importlib.import_module(f"{__name__}.{name}").THEME
 
 
 @lru_cache(maxsize=64)
