@@ -9,7 +9,7 @@ from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.check import Drift, check_body
-from crawler.extract.fallback import remove_captions, run_trafilatura
+from crawler.extract.fallback import huge, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags
 from crawler.extract.furniture import furniture_keys
@@ -73,7 +73,8 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     title = _meta_title(meta, url, root) or fb.title
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
-    lines = _trim_furniture(lines, furniture_keys(root))
+    if not huge(root):  # a page of 100k elements is no article layout: no time for it
+        lines = _trim_furniture(lines, furniture_keys(root))
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
