@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 from crawler.components.items import FoundArticle
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
 from crawler.extract import extract_detailed
+from crawler.guard.middleware import RequestRefused
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
 from crawler.links.urls import canonical
@@ -218,6 +219,8 @@ class OutletSpider(scrapy.Spider):
         yield FoundArticle(article=article, urls=urls)
 
     def on_error(self, failure: Failure) -> None:
+        if failure.check(RequestRefused):
+            return  # counted and logged by the request guard: not the outlet's error
         response = getattr(failure.value, "response", None)
         if response is not None:
             kind = f"http_{response.status}"
