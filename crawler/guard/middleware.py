@@ -83,9 +83,8 @@ class RequestGuard:
         return None
 
     async def _resolve(self, host: str) -> str | None:
-        from twisted.internet import reactor
-
         from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
 
         try:
             return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]

@@ -48,13 +48,13 @@ class OutletPolicy:
         scheme, host, port = origin
         if origin in self.origins:
             return None
+        if any(host == d or host.endswith("." + d) for d in self.domains):
+            return None if port == DEFAULT_PORTS[scheme] else "port"
         if host in self.hosts:
             return "port"
         kind = host_class(host)
         if kind not in (None, "public"):  # 169.254.169.254, 10.0.0.1, localhost: say so
             return kind
-        if any(host == d or host.endswith("." + d) for d in self.domains):
-            return None if port == DEFAULT_PORTS[scheme] else "port"
         return "offsite"
 
     def check_address(self, url: str, address: str) -> str | None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer
-
-from scrapy.resolver import CachingThreadedResolver
 
 from crawler.guard.addresses import address_class
 
