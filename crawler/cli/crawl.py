@@ -9,6 +9,7 @@ import click
 
 from crawler.cli import alerts as alerts_hooks
 from crawler.cli import main
+from crawler.cli.errors import StoreFailure
 from crawler.cli.options import config_option, db_option, load
 
 
@@ -38,7 +39,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
     """
+    from crawler.components.storefail import STAT
     from crawler.service.runner import crawl as run_crawl
+    from storage.db import check_writable, connect
     from storage.versions import parse_threshold
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
@@ -48,6 +51,14 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    # The store is opened (created, brought up to date) and a write tried before any request:
+    # a read-only, locked or corrupt store is one line and status 2 or 3, not a crawl whose
+    # pages cannot be kept.
+    db = connect(db_path)
+    try:
+        check_writable(db)
+    finally:
+        db.conn.close()
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
@@ -68,6 +79,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
                        f"({result.finish_reason})")
         if result.finish_reason != "finished" or (c["pages_fetched"] == 0 and c["errors"]):
             failed += 1
+    store_errors = [r.counts["stats"][STAT] for r in results if STAT in r.counts["stats"]]
+    if store_errors:  # what was stored is whole; the rest waits for a store that works
+        raise StoreFailure(f"{store_errors[0]}; the crawl stopped at this first failed write")
     alerts_hooks.after_crawl(db_path, as_json)
     if failed == len(results) and results:
         sys.exit(1)

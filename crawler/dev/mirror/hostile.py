@@ -12,6 +12,7 @@ import threading
 import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -138,6 +139,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, f"<?xml version='1.0'?><rss version='2.0'><channel>"
                                    f"<title>hostile</title>{items}</channel></rss>".encode(),
                               "application/rss+xml")
+        if path == "/good":
+            links = "".join(f"<a href='/a/good-{n}'>{n}</a>" for n in range(owner.good_articles))
+            return self._send(200, f"<html><body>{links}</body></html>".encode())
+        if path == "/feed-good":  # only good articles (the store failure tests)
+            items = "".join(f"<item><title>{n}</title><link>{owner.origin}/a/good-{n}</link>"
+                            "</item>" for n in range(owner.good_articles))
+            return self._send(200, f"<?xml version='1.0'?><rss version='2.0'><channel>"
+                                   f"<title>good</title>{items}</channel></rss>".encode(),
+                              "application/rss+xml")
         if path in ("/feed-bomb", "/sitemap-bomb"):
             kind = "rss" if path == "/feed-bomb" else "urlset"
             return self._send(200, entity_bomb(kind), "application/xml")
@@ -145,6 +155,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"<html><body>not found</body></html>")
         fault = path.removeprefix("/a/")
         hits = owner.hits[path]
+        if owner.on_request is not None:
+            owner.on_request(path)
+        if fault.startswith("good-"):
+            return self._send(200, article_page(100 + int(fault.removeprefix("good-"))))
         index = list(FAULTS).index(fault) if fault in FAULTS else 0
         if fault in ("good", "redirect-target"):
             return self._send(200, article_page(len(FAULTS) if fault != "good" else index))
@@ -222,8 +236,11 @@ class _Handler(BaseHTTPRequestHandler):
 class HostileOutlet:
     """The hostile outlet and its bystander on loopback; a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", good_articles: int = 20,
+                 on_request: Callable[[str], None] | None = None) -> None:
         self.host = host
+        self.good_articles = good_articles  # listed by /feed-good
+        self.on_request = on_request  # called with each /a/ path before it is answered
         self.hits: Counter[str] = Counter()
         self.bystander_hits: list[str] = []
         self._lock = threading.Lock()
@@ -242,13 +259,18 @@ class HostileOutlet:
             else:
                 self.hits[urlsplit(path).path] += 1
 
-    def outlets_toml(self, outlet_id: str = "hostile") -> str:
-        """An outlets file for the hostile outlet (feeds: the faults and two entity bombs)."""
+    def outlets_toml(self, outlet_id: str = "hostile", good_only: bool = False,
+                     concurrency: int = 16) -> str:
+        """An outlets file for the hostile outlet: feeds of the faults and two entity bombs, or
+        (good_only) one feed of good articles."""
         o = self.origin
-        return (f"[outlets.{outlet_id}]\nname = \"Hostile\"\nhome = \"{o}/\"\n"
-                f"feeds = [\"{o}/feed\", \"{o}/feed-bomb\"]\nsitemaps = [\"{o}/sitemap-bomb\"]\n"
+        feeds = f"[\"{o}/feed-good\"]" if good_only else f"[\"{o}/feed\", \"{o}/feed-bomb\"]"
+        sitemaps = "[]" if good_only else f"[\"{o}/sitemap-bomb\"]"
+        home = f"{o}/good" if good_only else f"{o}/"
+        return (f"[outlets.{outlet_id}]\nname = \"Hostile\"\nhome = \"{home}\"\n"
+                f"feeds = {feeds}\nsitemaps = {sitemaps}\n"
                 "article_url = ['^/a/']\ndiscover = false\n"
-                "politeness = { delay = 0.0, concurrency = 16 }\n")
+                f"politeness = {{ delay = 0.0, concurrency = {concurrency} }}\n")
 
     def __enter__(self) -> HostileOutlet:
         gzip_bomb()  # built before the crawl starts, not while it waits
