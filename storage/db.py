@@ -10,7 +10,8 @@ import sqlite_utils
 from storage.db_time import now_iso
 from storage.schema import migrate
 
-__all__ = ["StoreError", "check_writable", "connect", "connect_readonly", "describe", "now_iso", "transaction"]
+__all__ = ["StoreError", "check_writable", "connect", "connect_readonly", "describe", "now_iso",
+           "transaction"]
 
 
 def _busy_timeout_ms() -> int:

@@ -315,4 +315,4 @@ def test_alerts_test_sends_a_sample(tmp_path, receiver):
     assert failed.returncode == 1 and "permanent failure: HTTP 403" in failed.stderr
     unknown = rasad("alerts", "test", "nope", "--alerts", str(tmp_path / "alerts.toml"),
                     check=False)
-    assert unknown.returncode == 1 and "no channel 'nope' (known: hook)" in unknown.stderr
+    assert unknown.returncode == 2 and "no channel 'nope' (known: hook)" in unknown.stderr

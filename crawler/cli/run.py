@@ -7,6 +7,7 @@ import sys
 import click
 
 from crawler.cli import main
+from crawler.cli.errors import WorkFailed
 from crawler.cli.options import config_option, db_option, load
 
 
@@ -57,4 +58,4 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
     try:
         Service(config, outlets, options).serve()
     except ServiceError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise WorkFailed(str(exc)) from None
