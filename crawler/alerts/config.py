@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.config.toml import format_validation_error, read_toml
+from crawler.guard.addresses import TargetRefused, check_host
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_ALERTS = ROOT / "config" / "alerts.toml"
@@ -28,7 +30,8 @@ _KIND_KEYS = {
               "timeout"},
     "jsonl": {"path"},
 }
-_COMMON = {"kind", "enabled", "topics", "notices", "mode", "digest", "digest_hour", "retry"}
+_COMMON = {"kind", "enabled", "topics", "notices", "mode", "digest", "digest_hour", "retry",
+           "allow_private"}
 
 
 class AlertConfigError(Exception):
@@ -66,6 +69,9 @@ class Channel(_Strict):
     digest: Literal["hourly", "daily"] = "daily"
     digest_hour: int = Field(7, ge=0, le=23)  # UTC hour a daily digest goes out
     retry: Retry = Retry()
+    # Loopback and private-network receivers (a local relay, the tests) only when set; link-local
+    # and cloud metadata addresses never (crawler/alerts/channels/targets.py).
+    allow_private: bool = False
     # webhook, slack
     url: str | None = None
     url_env: str | None = None
@@ -161,6 +167,14 @@ def _kind_problem(c: Channel) -> str | None:
         return "key 'password_env': give both 'username_env' and 'password_env' or neither"
     if c.kind == "jsonl" and not c.path:
         return "key 'path': missing required key"
+    # A target written in the file is checked now (a name is resolved and checked at send time).
+    target = ("url", urlsplit(c.url).hostname or "") if c.url else \
+        ("host", c.host) if c.kind == "email" else None
+    if target:
+        try:
+            check_host(target[1], c.allow_private)
+        except TargetRefused as exc:
+            return f"key {target[0]!r}: {exc}"
     return None
 
 

@@ -9,6 +9,7 @@ from email.policy import default
 from email.utils import formatdate
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
+from crawler.alerts.channels.targets import TargetRefused, smtp_class
 from crawler.alerts.config import Channel
 from crawler.alerts.message import Message, plain_text, subject
 
@@ -41,10 +42,10 @@ class EmailSender:
     def _connect(self) -> smtplib.SMTP:
         c = self.channel
         if c.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
-                                                  context=ssl.create_default_context())
+            smtp: smtplib.SMTP = smtp_class(c.allow_private, ssl=True)(
+                c.host, c.port, timeout=c.timeout, context=ssl.create_default_context())
         else:
-            smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            smtp = smtp_class(c.allow_private, ssl=False)(c.host, c.port, timeout=c.timeout)
             if c.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
         if self.username and self.password:
@@ -56,6 +57,8 @@ class EmailSender:
         try:
             with self._connect() as smtp:
                 refused = smtp.send_message(mail)
+        except TargetRefused as exc:  # a place alerts may not go: final, never retried
+            return Outcome(ok=False, retry=False, error=short(f"refused: {exc}"))
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             return Outcome(ok=False, retry=all(400 <= c < 500 for c in codes),

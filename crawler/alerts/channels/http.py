@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, parse_retry_after, short
+from crawler.alerts.channels.targets import TargetRefused, guarded_client
 from crawler.alerts.config import Channel
 from crawler.alerts.message import Message, alerts_of, notice_lines, places, subject
 
@@ -46,8 +47,8 @@ class _HttpSender:
         self.channel = channel
         self.url = channel.url or env(channel.url_env)
         self.redact = Redactor([self.url if channel.url_env else None, self._secret()])
-        self.client = httpx.Client(timeout=channel.timeout, follow_redirects=False,
-                                   headers={"User-Agent": USER_AGENT})
+        self.client = guarded_client(channel.allow_private, timeout=channel.timeout,
+                                     follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
     def _secret(self) -> str | None:
         return None
@@ -63,6 +64,8 @@ class _HttpSender:
         try:
             response = self.client.post(self.url, content=body,
                                         headers=self.headers(message, body))
+        except TargetRefused as exc:  # a place alerts may not go: final, never retried
+            return Outcome(ok=False, retry=False, error=short(self.redact(f"refused: {exc}")))
         except httpx.TimeoutException as exc:
             return Outcome(ok=False, retry=True,
                            error=f"timeout after {self.channel.timeout:g}s ({type(exc).__name__})")
