@@ -27,7 +27,9 @@ COMMANDS = {
     "topics explain": ["topics", "explain", URL],
     "serve": ["serve", "--port", "8999"],
     "crawl": ["crawl", "--outlet", "maseer", "--origin", "maseer=http://127.0.0.1:9"],
+    "run": ["run", "--outlet", "maseer", "--origin", "maseer=http://127.0.0.1:9"],
 }
+CREATE = {"crawl", "run"}  # the commands that make a new store
 READS = {"status", "search", "export", "alerts list", "topics backtest", "topics explain"}
 
 
@@ -55,7 +57,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]
            "corrupt": folder / "junk.db", "readonly": ro}
 
 
-@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "crawl"])
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c not in CREATE])
 def test_missing_store(stores: dict[str, Path], command: str) -> None:
     proc = rasad(*COMMANDS[command], "--db", str(stores["missing"]), check=False, timeout=60)
     check(proc, 2, "not found", str(stores["missing"]))

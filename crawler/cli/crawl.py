@@ -32,6 +32,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
     pages, skips URLs already stored, extracts each new article and stores it.
 
+    Exit status: 1 every outlet failed, 2 a usage or config error, 3 the store failed (the
+    crawl stops at the first write that fails, with one line naming the store and the cause).
+
     \b
     Examples:
         rasad crawl --db rasad.db

@@ -46,8 +46,15 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
     """
     from crawler.service.scheduler import Options, Service, ServiceError
 
+    from storage.db import check_writable, connect
+
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    db = connect(db_path)  # a store every crawl would fail to write: one line now, exit 2 or 3
+    try:
+        check_writable(db)
+    finally:
+        db.conn.close()
     logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not verbose:
