@@ -1,7 +1,6 @@
 """Opening the SQLite store: WAL, busy timeout, foreign keys, migrations; read-only for readers."""
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -10,19 +9,20 @@ import sqlite_utils
 from storage.db_time import now_iso
 from storage.schema import migrate
 
-__all__ = ["StoreError", "check_writable", "connect", "connect_readonly", "describe", "now_iso",
-           "transaction"]
+__all__ = ["StoreError", "check_writable", "configure", "connect", "connect_readonly", "describe",
+           "now_iso", "transaction"]
 
 
-def _busy_timeout_ms() -> int:
-    """How long a writer waits for another one's lock (RASAD_BUSY_TIMEOUT seconds, default 30)."""
-    try:
-        return max(0, int(float(os.environ.get("RASAD_BUSY_TIMEOUT") or 30) * 1000))
-    except ValueError:
-        return 30_000
+# How long a writer waits for another one's lock before the write fails (milliseconds); the
+# process sets it once from the RASAD_BUSY_TIMEOUT setting (configure()).
+BUSY_TIMEOUT_MS = 30_000
 
 
-BUSY_TIMEOUT_MS = _busy_timeout_ms()
+def configure(busy_timeout: float | None = None) -> None:
+    """Set the busy timeout (seconds) of the connections opened from now on."""
+    global BUSY_TIMEOUT_MS
+    if busy_timeout is not None and busy_timeout >= 0:
+        BUSY_TIMEOUT_MS = int(busy_timeout * 1000)
 
 
 class StoreError(Exception):
@@ -127,7 +127,7 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
         if exc_type is None:
             try:
                 self.conn.execute("COMMIT")

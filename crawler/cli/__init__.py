@@ -46,7 +46,13 @@ def main() -> None:
     \b
     Example:
         rasad crawl --config config/mirror.toml --db rasad.db
+
+    Exit status: 0 done, 1 the work failed, 2 a usage or configuration error, 3 the store failed.
     """
+    from crawler import settings
+    from storage.db import configure
+
+    configure(busy_timeout=settings.RASAD_BUSY_TIMEOUT)
 
 
 # Registration: importing each module adds its commands to `main`.

@@ -19,7 +19,7 @@ from crawler.components.items import FoundArticle
 from crawler.components.storefail import STORE_ERRORS, store_failed
 from crawler.links.urls import canonical, same_site
 from storage.articles import ArticleListener, ArticleStore, revisit_marks
-from storage.db import connect, now_iso
+from storage.db import configure, connect, now_iso
 from storage.versions import parse_threshold
 
 
@@ -37,6 +37,7 @@ class StorePipeline:
         db_path = crawler.settings.get("RASAD_DB")
         if not db_path:
             raise NotConfigured("RASAD_DB is not set")
+        configure(busy_timeout=crawler.settings.getfloat("RASAD_BUSY_TIMEOUT", 30))
         pipeline = cls(db_path, crawler.stats,
                        parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")),
                        build_listeners(crawler))

@@ -4,6 +4,7 @@ address only when the outlet itself lives there (the offline mirror, tests)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.guard.addresses import PRIVATE, address_class, host_class, parse_ip
@@ -37,7 +38,8 @@ class OutletPolicy:
 
     @classmethod
     def for_outlet(cls, outlet: object) -> OutletPolicy:
-        return cls(outlet.entry_points(), outlet.domains)  # type: ignore[attr-defined]
+        o: Any = outlet
+        return cls([o.home, *o.feeds, *o.sitemaps, *o.listings], o.domains)
 
     def check_url(self, url: str) -> str | None:
         """The reason `url` is not the outlet's (`scheme`, `port`, `offsite`, or the class of

@@ -13,9 +13,19 @@ from typing import Any
 import httpcore
 import httpx
 
-from crawler.guard.addresses import TargetRefused, checked_addresses
+from crawler.guard.addresses import TargetRefused, check_host, checked_addresses
 
-__all__ = ["TargetRefused", "guarded_client", "smtp_class"]
+__all__ = ["TargetRefused", "guarded_client", "smtp_class", "target_problem"]
+
+
+def target_problem(key: str, host: str, allow_private: bool) -> str | None:
+    """A host written in alerts.toml that is refused without asking DNS (an IP address,
+    localhost, a metadata name), as a config error naming the key; None otherwise."""
+    try:
+        check_host(host, allow_private)
+    except TargetRefused as exc:
+        return f"key {key!r}: {exc}"
+    return None
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
