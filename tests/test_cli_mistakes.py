@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import rasad
 from tests.test_store_failures import read_only
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 URL = "https://maseer.net/archives/1"
 # (command, arguments before --db); "crawl" never reaches the network: the outlet is moved to a
 # closed loopback port.

@@ -16,6 +16,8 @@ import pytest
 
 from crawler.dev.mirror.hostile import FAULTS, HostileOutlet
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 3  # RASAD_DOWNLOAD_TIMEOUT for the crawl: hang and drip end in 3 × 3 s
 MEMORY_LIMIT_MB = 600  # the crawl process's peak RSS (a normal crawl: ~150 MB)

@@ -21,6 +21,8 @@ import pytest
 
 from crawler.dev.mirror.hostile import HostileOutlet
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 ROOT = Path(__file__).resolve().parent.parent
 RASAD = str(Path(sys.executable).parent / "rasad")
 
