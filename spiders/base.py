@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler.components.items import FoundArticle
+from crawler.components.storefail import StoreClosed
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
 from crawler.extract import extract_detailed
 from crawler.guard.middleware import RequestRefused
@@ -219,8 +220,8 @@ class OutletSpider(scrapy.Spider):
         yield FoundArticle(article=article, urls=urls)
 
     def on_error(self, failure: Failure) -> None:
-        if failure.check(RequestRefused):
-            return  # counted and logged by the request guard: not the outlet's error
+        if failure.check(RequestRefused, StoreClosed):
+            return  # counted by the request guard / not fetched, the store failed: not errors
         response = getattr(failure.value, "response", None)
         if response is not None:
             kind = f"http_{response.status}"

@@ -182,7 +182,8 @@ def test_lock_taken_in_the_middle_of_the_crawl(stored: Path, tmp_path: Path) -> 
     assert proc.returncode == 3
     one_line_error(proc, db, "busy timeout")
     assert 0 < whole(db) < 30
-    assert fetched < 30, proc.stderr[-3000:]  # stopped, not fetching on into a broken store
+    # Stopped: the pages queued for download are dropped, at most the one in transfer ends.
+    assert fetched <= 6, proc.stderr[-3000:]
 
 
 def _mount_tmpfs(folder: Path, size_kb: int) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 
@@ -49,7 +50,7 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
     """
-    from crawler.components.storefail import STAT
+    from crawler.components.storefail import STAT, STORE_LOG
     from crawler.service.runner import crawl as run_crawl
     from storage.db import check_writable, connect
     from storage.versions import parse_threshold
@@ -72,6 +73,8 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
+    if not verbose:  # the store's failure is the one "Error:" line printed below, not two
+        logging.getLogger(STORE_LOG).setLevel(logging.CRITICAL)
     alerts_hooks.before_crawl(alerts_path, topics_path)
     overrides.update(RASAD_ALERTS=alerts_path or "", RASAD_TOPICS=topics_path or "",
                      RASAD_ALERT_BACKFILL=alert_backfill, RASAD_PROGRESS=progress)

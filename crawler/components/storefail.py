@@ -10,9 +10,13 @@ import logging
 import sqlite3
 from typing import Any
 
+from scrapy.exceptions import IgnoreRequest
+from twisted.python.failure import Failure
+
 from storage.db import StoreError
 
-log = logging.getLogger("rasad.store")
+STORE_LOG = "rasad.store"
+log = logging.getLogger(STORE_LOG)
 
 REASON = "store_failed"
 STAT = "rasad/store_error"
@@ -38,12 +42,27 @@ def store_failed(crawler: Any, exc: BaseException) -> str:
     return message
 
 
+class StoreClosed(IgnoreRequest):
+    """A queued request dropped because the store failed (not the outlet's error)."""
+
+
+def _drop_queued(engine: Any) -> None:
+    """Requests waiting in the downloader's per-site queues would still be fetched while the
+    spider closes (Scrapy lets every accepted request finish); nothing could keep their pages."""
+    for slot in list(getattr(engine.downloader, "slots", {}).values()):
+        queue = getattr(slot, "queue", None)
+        while queue:
+            _request, waiting = queue.popleft()
+            waiting.errback(Failure(StoreClosed("not fetched: the store failed")))
+
+
 def _close(crawler: Any) -> None:
     from twisted.internet import reactor
 
     engine = getattr(crawler, "engine", None)
     if engine is None:
         return
+    _drop_queued(engine)
 
     def close() -> None:
         if engine.spider is None:
