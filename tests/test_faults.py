@@ -130,6 +130,22 @@ def test_counted(crawled: Any, fault: str) -> None:
     assert crawled.outlet.hits[f"/a/{fault}"] == hits
 
 
+def test_a_declared_name_that_resolves_here_is_refused(crawled: Any) -> None:
+    """Resolve-and-verify: the host name is a declared domain on the default port, so only its
+    address (this machine) can refuse it."""
+    from crawler.guard.addresses import address_class, resolve
+
+    try:
+        kinds = {address_class(a) for a in resolve(crawled.outlet.declared_name, 80)}
+    except OSError:
+        pytest.skip("this machine's host name does not resolve")
+    if kinds == {"public"}:
+        pytest.skip("this machine's host name resolves to a public address")
+    refused = sum(crawled.stats.get(f"rasad/requests_refused/{k}", 0) for k in kinds)
+    assert refused >= 1
+    assert stored(crawled, "redirect-name") == 0
+
+
 def test_redirect_chain_stops_at_the_limit(crawled: Any) -> None:
     steps = [p for p in crawled.outlet.hits if p.startswith("/a/redirect-chain-")]
     assert len(steps) <= 5  # REDIRECT_MAX_TIMES

@@ -8,6 +8,7 @@ truncated, missing, error) are served from the same code. A second server (`byst
 for "another port of the same host": it records every request, and must get none."""
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import zlib
@@ -44,6 +45,7 @@ FAULTS: dict[str, str] = {
     "redirect-private": "not stored",  # to a private network address
     "redirect-metadata": "not stored",  # to the cloud metadata service
     "redirect-offsite": "not stored",  # to another site
+    "redirect-name": "not stored",  # to a declared domain whose name resolves to this machine
     "redirect-scheme": "not stored",  # to file:///etc/passwd
     "binary": "not stored",
     "empty": "not stored",
@@ -211,6 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect("http://169.254.169.254/latest/meta-data/")
         if fault == "redirect-offsite":
             return self._redirect("https://example.com/a/good")
+        if fault == "redirect-name":
+            return self._redirect(f"http://{owner.declared_name}/admin")
         if fault == "redirect-scheme":
             return self._redirect("file:///etc/passwd")
         if fault == "binary":
@@ -241,6 +245,9 @@ class HostileOutlet:
         self.host = host
         self.good_articles = good_articles  # listed by /feed-good
         self.on_request = on_request  # called with each /a/ path before it is answered
+        # A domain the outlet declares whose name resolves to a private or loopback address (this
+        # machine's host name): the guard must resolve it and refuse, as for DNS rebinding.
+        self.declared_name = socket.gethostname().lower()
         self.hits: Counter[str] = Counter()
         self.bystander_hits: list[str] = []
         self._lock = threading.Lock()
@@ -269,6 +276,7 @@ class HostileOutlet:
         home = f"{o}/good" if good_only else f"{o}/"
         return (f"[outlets.{outlet_id}]\nname = \"Hostile\"\nhome = \"{home}\"\n"
                 f"feeds = {feeds}\nsitemaps = {sitemaps}\n"
+                f"allowed_domains = [\"{self.host}\", \"{self.declared_name}\"]\n"
                 "article_url = ['^/a/']\ndiscover = false\n"
                 f"politeness = {{ delay = 0.0, concurrency = {concurrency} }}\n")
 
