@@ -127,6 +127,18 @@ def test_mistakes(stores: dict[str, Path], args: list[str], says: str) -> None:
     check(proc, 2, says)
 
 
+def test_ports_taken(stores: dict[str, Path]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        check(rasad("serve", "--port", port, "--db", str(stores["good"]), check=False), 2,
+              f"--port {port}: cannot listen")
+        check(rasad("mirror", "--port-base", port, check=False), 2, "--port-base")
+
+
 def test_mistakes_without_a_store(tmp_path: Path) -> None:
     check(rasad("extract", str(tmp_path / "nosuch.html"), check=False), 2, "nosuch.html")
     check(rasad("mirror", "--port-base", "many", check=False), 2, "--port-base")

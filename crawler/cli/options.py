@@ -63,3 +63,20 @@ alerts_option = click.option(
 topics_option = click.option(
     "--topics", "topics_path", type=click.Path(dir_okay=False), envvar="RASAD_TOPICS",
     default=None, show_envvar=True, help="Topic rules file (default: config/topics.toml).")
+
+
+def check_listen(host: str, port: int, option: str) -> None:
+    """A port that is taken (or a host that is not this machine's) is a usage error, found
+    before a server starts and fails half-way."""
+    import socket
+
+    from crawler.cli.errors import UsageFailure
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise UsageFailure(f"{option} {port}: cannot listen on {host}:{port}: "
+                           f"{exc.strerror or exc}") from None
