@@ -58,6 +58,9 @@ DOWNLOAD_TIMEOUT = float(os.environ.get("RASAD_DOWNLOAD_TIMEOUT") or 30)
 # Seconds a write to the store waits for another process's lock before it fails (storage/db.py).
 RASAD_BUSY_TIMEOUT = float(os.environ.get("RASAD_BUSY_TIMEOUT") or 30)
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+# A crawl process that grows past this is closed (`memusage_exceeded`) rather than taking the
+# machine down; a normal crawl stays near 150 MB, the fault suite's bombs near 140 MB.
+MEMUSAGE_LIMIT_MB = 2048
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 RETRY_TIMES = 2
