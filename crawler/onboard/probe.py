@@ -80,7 +80,7 @@ def page_links(root: etree._Element, base: str, home: str) -> list[Link]:
     return list(seen.values())
 
 
-def _parse(fetched: Fetched) -> etree._Element | None:
+def parse_page(fetched: Fetched) -> etree._Element | None:
     if not fetched.ok or "html" not in (fetched.content_type or "text/html"):
         return None
     return parse_html(fetched.body, fetched.headers)
@@ -96,7 +96,7 @@ def probe(url: str, delay: float = 1.0, samples: int = 5, budget: int = 80) -> F
         robots_sitemaps = discovery.robots_sitemaps(robots.body, robots.url) \
             if robots.status == 200 else []
         fetched = client.get(url)
-        root = _parse(fetched)
+        root = parse_page(fetched)
         if root is None:
             why = fetched.error or f"HTTP {fetched.status}"
             raise ProbeError(f"{url}: the home page did not load as HTML ({why})")
@@ -183,7 +183,7 @@ def _listings(client: PoliteClient, finding: Finding, links: list[Link]) -> None
     pages: dict[str, tuple[set[str], list[Link]]] = {}
     for link in candidates[:MAX_LISTING_CANDIDATES]:
         fetched = client.get(link.url)
-        root = _parse(fetched)
+        root = parse_page(fetched)
         if root is None:
             continue
         found = page_links(root, fetched.url, finding.home)
@@ -253,7 +253,7 @@ def _samples(client: PoliteClient, finding: Finding, evidence: list[str], links:
     why: dict[str, str] = {}
     titles = []
     for page in fetched:
-        root = _parse(page)
+        root = parse_page(page)
         if root is not None:
             titles.append(read_meta(root).title_tag)
             name, reason = detect_theme(page.body.decode("utf-8", "replace"), root)
