@@ -17,11 +17,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 Token = tuple[str, str]
 _NUM = re.compile(r"^\d+$")
 _PREFIXED_NUM = re.compile(r"^([A-Za-z][A-Za-z_-]*?[-_]?)(\d+)(\.[A-Za-z0-9]{2,5})?$")
+_ID_SLUG = re.compile(r"^\d{2,}[-_]\S")
 _WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{0,24}$")
 _FILE = re.compile(r"\.(html?|php|aspx?|jsp)$", re.I)
 
 CLASS_RE = {
     "year": r"\d{4}", "mm": r"\d{1,2}", "num": r"\d+", "slug": r"[^/?#]+",
+    "idslug": r"\d+[-_][^/?#]*",
 }
 
 
@@ -33,6 +35,8 @@ def _segment(seg: str) -> Token:
         if len(text) <= 2:
             return ("mm", "")
         return ("num", "")
+    if _ID_SLUG.match(text):  # "164299-<slug>": an id that decides, a slug that decorates
+        return ("idslug", "")
     match = _PREFIXED_NUM.match(text)
     if match and not _WORD.match(text):  # "feature-12", "news123.html": a word and an id
         return ("pnum", match.group(1) + "|" + (match.group(3) or ""))
