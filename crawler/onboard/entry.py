@@ -29,7 +29,10 @@ def outlet_id_for(home: str) -> str:
     if not host or re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host):
         return ""
     labels = host.split(".")
-    name = labels[-3] if len(labels) >= 3 and len(labels[-2]) <= 3 else labels[0]
+    # The registered name: before "co.uk", "com.sa" (a short second level under a country
+    # code), else before the top-level domain.
+    short_sld = len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
+    name = labels[-3] if short_sld else labels[-2] if len(labels) >= 2 else labels[0]
     name = re.sub(r"[^a-z0-9_]", "_", name).strip("_")
     return name if re.fullmatch(r"[a-z][a-z0-9_]*", name or "") else ""
 

@@ -10,16 +10,19 @@ import re
 import typing
 
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from crawler.config.outlets import ExtractRules
-from crawler.extract.themes import compile_rules
+from crawler.extract.themes import compile_rules, get_theme
 
-# Public themes' own fingerprints: their directory names and class prefixes (theme behaviour,
-# the same on every site that runs the theme).
-MARKERS: dict[str, tuple[str, ...]] = {
-    "jnews": (r"/wp-content/themes/jnews", r'class="[^"]*\bjeg_', r"\bjnews_"),
-    "tagdiv": (r"/wp-content/themes/Newspaper", r'class="[^"]*\btd-post-content',
-               r'class="[^"]*\btdb_'),
+# Public themes' own fingerprints (theme behaviour, the same on every site that runs the theme):
+# (regex over the page's first 200 kB, what it shows).
+MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "jnews": ((r"/wp-content/themes/jnews", "assets under /themes/jnews/"),
+              (r'class="[^"]*\bjeg_', "jeg_ classes"), (r"\bjnews_", "jnews_ blocks")),
+    "tagdiv": ((r"/wp-content/themes/Newspaper", "assets under /themes/Newspaper/"),
+               (r'class="[^"]*\btd-post-content', "td-post-content"),
+               (r'class="[^"]*\btdb_', "tdb_ blocks")),
 }
 
 
@@ -29,19 +32,26 @@ def theme_names() -> list[str]:
 
 
 def _fits(name: str, root: etree._Element) -> bool:
+    """The theme's body container is there, and its headline or several of its clutter
+    selectors (a page variant may hide the headline, as a full-width hero does)."""
     scan = compile_rules(ExtractRules(theme=name)).scan(root)
-    return bool(scan.all("body")) and bool(scan.all("title"))
+    if not scan.all("body"):
+        return False
+    if scan.all("title"):
+        return True
+    own = [CSSSelector(sel) for sel in get_theme(name).drop]  # not the shared script/form list
+    return sum(bool(sel(root)) for sel in own) >= 3
 
 
 def detect_theme(html: str, root: etree._Element | None) -> tuple[str, str]:
     """(theme name, the evidence in a few words)."""
     head = html[:200_000]
     for name, markers in MARKERS.items():
-        hits = [m for m in markers if re.search(m, head)]
+        hits = [label for regex, label in markers if re.search(regex, head)]
         if len(hits) >= 2 or (hits and root is not None and _fits(name, root)):
-            return name, f"markers {', '.join(h.split('/')[-1].strip(chr(92)) for h in hits)}"
+            return name, ", ".join(hits)
     if root is not None:
         for name in theme_names():
             if name not in MARKERS and _fits(name, root):
-                return name, "its body and title selectors match"
+                return name, "its body and headline or clutter selectors match"
     return "generic", "no theme's markers or selectors"
