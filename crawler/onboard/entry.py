@@ -37,7 +37,7 @@ def outlet_id_for(home: str) -> str:
     return name if re.fullmatch(r"[a-z][a-z0-9_]*", name or "") else ""
 
 
-def entry_table(finding: Finding, crawl_delay: float | None = None) -> dict[str, Any]:
+def entry_table(finding: Finding) -> dict[str, Any]:
     """The outlet's config keys in the order a reader expects them."""
     parts = urlsplit(finding.home)
     host = (parts.hostname or "").removeprefix("www.")
@@ -56,7 +56,7 @@ def entry_table(finding: Finding, crawl_delay: float | None = None) -> dict[str,
     if finding.pagination:
         table["pagination"] = [*DEFAULT_PAGINATION, *finding.pagination]
     table["max_listing_pages"] = finding.max_listing_pages
-    delay = max(DEFAULT_DELAY, crawl_delay or 0.0)
+    delay = max(DEFAULT_DELAY, finding.crawl_delay or 0.0)
     table["politeness"] = {"delay": delay, "concurrency": 2 if delay < 5 else 1}
     table["extract"] = {"theme": finding.theme}
     if finding.url_rules:

@@ -88,7 +88,13 @@ class PoliteClient:
         self.robots_status = fetched.status
         text = fetched.body.decode("utf-8", "replace") if fetched.status == 200 else ""
         self._robots = Protego.parse(text)
+        # The site's own Crawl-delay wins over a shorter one asked for.
+        self.delay = max(self.delay, self.crawl_delay or 0.0)
         return fetched
+
+    @property
+    def crawl_delay(self) -> float | None:
+        return self._robots.crawl_delay(self.user_agent) if self._robots else None
 
     def allowed(self, url: str) -> bool:
         if self._robots is None:

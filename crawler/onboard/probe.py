@@ -55,6 +55,7 @@ class Finding:
     url_rules: list[dict[str, str]] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
     requests: int = 0
+    crawl_delay: float | None = None  # robots.txt Crawl-delay for our User-Agent
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -114,6 +115,7 @@ def probe(url: str, delay: float = 1.0, samples: int = 5, budget: int = 80) -> F
         _listings(client, finding, links)
         _samples(client, finding, evidence, links, samples)
         finding.requests = client.requests
+        finding.crawl_delay = client.crawl_delay
     if not finding.articles_ok:
         reasons = "; ".join(sorted({s.verdict for s in finding.samples})) or "none fetched"
         raise ProbeError(f"{home}: no articles found: no sample URL gave an article ({reasons})")
