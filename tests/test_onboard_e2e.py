@@ -94,6 +94,29 @@ def test_check_healthy_then_drift_after_a_redesign(outlet: str, site: Mirror,
     assert any("extraction" in p for p in report["problems"])
 
 
+def test_check_says_stale_when_the_site_changed_its_urls(added: Path, tmp_path: Path) -> None:
+    text = added.read_text(encoding="utf-8").replace(r"'^/archives/\d+/?$'", r"'^/news/\d+$'")
+    changed = tmp_path / "outlets.toml"
+    changed.write_text(text, encoding="utf-8")
+    proc = rasad("outlets", "check", "maseer", "--config", str(changed), "--delay", "0",
+                 "--samples", "2", check=False)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("maseer: stale"), proc.stdout
+    assert r"they look like: ^/archives/\d+/?$" in proc.stdout
+
+
+def test_the_probe_is_polite(site: Mirror, tmp_path: Path) -> None:
+    """robots.txt first, nothing it disallows (every maseer page links /wp-login.php and the
+    /?s= search), and a bounded number of requests."""
+    site.reset_log()
+    rasad("outlets", "add", site.origins["maseer"] + "/", "--id", "maseer", "--config",
+          str(tmp_path / "x.toml"), "--delay", "0", "--dry-run")
+    log = [r for r in site.requests if r["outlet"] == "maseer"]
+    assert log[0]["path"] == "/robots.txt"
+    assert not [r for r in log if r["path"].startswith(("/wp-login.php", "/?s=", "/wp-admin"))]
+    assert len(log) <= 80
+
+
 def test_dry_run_prints_the_entry_and_writes_nothing(site: Mirror, tmp_path: Path) -> None:
     path = tmp_path / "outlets.toml"
     proc = rasad("outlets", "add", site.origins["rafid"] + "/", "--id", "rafid", "--config",

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from crawler.config.outlets import Outlet
 from crawler.extract.themes.detect import detect_theme
 from crawler.links import discovery
+from crawler.onboard import patterns
 from crawler.onboard.fetch import Fetched, PoliteClient
 from crawler.onboard.probe import page_links, parse_page
 from crawler.onboard.samples import Sample, judge
@@ -42,6 +43,7 @@ class Report:
     theme: str = ""
     detected_theme: str = ""
     samples: list[Sample] = field(default_factory=list)
+    suggested_article_url: list[str] = field(default_factory=list)  # when the pattern is stale
     requests: int = 0
 
     def as_dict(self) -> dict:
@@ -103,6 +105,8 @@ def check(outlet: Outlet, delay: float = 1.0, samples: int = 5, budget: int = 60
         listed = [u for u in dict.fromkeys(listed) if outlet.is_allowed(u)]
         report.listed = len(listed)
         report.listed_matching = sum(outlet.is_article_url(u) for u in listed)
+        if report.listed and report.listed_matching / report.listed < STALE_SHARE:
+            report.suggested_article_url = patterns.article_pattern(listed)[0]
         pool = [u for u in listed if outlet.is_article_url(u)]
         pool += [x.url for x in links if outlet.is_article_url(x.url) and x.url not in pool]
         fetched = [client.get(u) for u in pool[:samples]]
@@ -126,8 +130,9 @@ def _verdict(report: Report) -> None:
     if failing:
         report.verdict = "stale"  # the entry names an entry point the site no longer has
     if report.listed and report.listed_matching / report.listed < STALE_SHARE:
+        now = " | ".join(report.suggested_article_url) or "?"
         problems.append(f"article pattern matches {report.listed_matching} of {report.listed} "
-                        "links the feeds and sitemaps list")
+                        f"links the feeds and sitemaps list (they look like: {now})")
         report.verdict = "stale"
     elif not report.listed and not report.home_matching:
         problems.append("no link of the home page, feeds or sitemaps matches the article pattern")
