@@ -11,7 +11,7 @@ import pytest
 from crawler.config.outlets import ConfigError, load_config
 from crawler.dev.mirror import iter_pages
 from crawler.extract import parse_html
-from crawler.extract.themes.detect import detect_theme
+from crawler.extract.detect import detect_theme
 from crawler.onboard import entry, patterns
 
 

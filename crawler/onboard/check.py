@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.config.outlets import Outlet
-from crawler.extract.themes.detect import detect_theme
+from crawler.extract.detect import detect_theme
 from crawler.links import discovery
 from crawler.onboard import patterns
 from crawler.onboard.fetch import Fetched, PoliteClient

@@ -126,30 +126,31 @@ class PoliteClient:
             response = self._send(current)
             if isinstance(response, Fetched):
                 return response
-            if response.status_code in (301, 302, 303, 307, 308) and \
-                    response.headers.get("location"):
-                current = urljoin(current, response.headers["location"])
+            status, headers, body, elapsed = response
+            if status in (301, 302, 303, 307, 308) and headers.get("location"):
+                current = urljoin(current, headers["location"])
                 continue
-            return Fetched(current, response.status_code, response.content[:MAX_BYTES],
-                           {k.lower(): v for k, v in response.headers.items()},
-                           elapsed=response.elapsed.total_seconds())
+            return Fetched(current, status, body, headers, elapsed=elapsed)
         return Fetched(current, 0, error="too many redirects")
 
-    def _send(self, url: str) -> httpx.Response | Fetched:
+    def _send(self, url: str) -> tuple[int, dict[str, str], bytes, float] | Fetched:
+        """(status, lower-cased headers, body cut at MAX_BYTES, seconds), or a Fetched error."""
         wait = self._last + self.delay - time.monotonic()
         if wait > 0:
             time.sleep(wait)
         self.requests += 1
+        started = time.monotonic()
         try:
             with self._client.stream("GET", url) as response:
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     chunks.append(chunk)
                     size += len(chunk)
-                    if size > MAX_BYTES:
+                    if size > MAX_BYTES:  # bounded read, as DOWNLOAD_MAXSIZE
                         break
-                response._content = b"".join(chunks)  # bounded read, as DOWNLOAD_MAXSIZE
-            return response
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                return (response.status_code, headers, b"".join(chunks)[:MAX_BYTES],
+                        time.monotonic() - started)
         except httpx.HTTPError as exc:
             return Fetched(url, 0, error=f"{type(exc).__name__}: {exc}")
         finally:

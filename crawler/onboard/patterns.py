@@ -8,7 +8,7 @@ A URL's *shape* keeps its structure and forgets its values: `/archives/12345` is
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -192,10 +192,3 @@ def listing_regex(urls: list[str]) -> list[str]:
         else:
             out.append(f"^{path}/?(\\?[^#]*)?$")
     return list(dict.fromkeys(out))
-
-
-def common_words(urls: Iterable[str]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for url in urls:
-        counts.update(v for k, v in shape(url).segments if k == "lit")
-    return counts

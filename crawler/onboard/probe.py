@@ -17,8 +17,8 @@ from lxml import etree
 
 from crawler.config.outlets import DEFAULT_PAGINATION, ExtractRules
 from crawler.extract import extract_detailed, parse_html
+from crawler.extract.detect import detect_theme
 from crawler.extract.meta import read_meta
-from crawler.extract.themes.detect import detect_theme
 from crawler.links import discovery
 from crawler.onboard import patterns
 from crawler.onboard.fetch import Fetched, PoliteClient, ProbeError, same_site

@@ -44,8 +44,6 @@ class Sources:
     feeds: list[Source] = field(default_factory=list)
     sitemaps: list[Source] = field(default_factory=list)  # top-level ones (what the config lists)
     entries: list[Entry] = field(default_factory=list)
-    not_posts: list[str] = field(default_factory=list)  # URLs of page/category/author sitemaps
-    notes: list[str] = field(default_factory=list)
 
 
 def page_feed_links(root: etree._Element | None, base: str) -> tuple[list[str], list[str]]:
@@ -132,7 +130,6 @@ def _read_sitemap(client: PoliteClient, fetched: Fetched, found: Sources, depth:
     if kind != "sitemapindex" or depth > 1:
         return 0
     children = [e for e in entries if not discovery.NON_POST_SITEMAP.search(urlsplit(e.url).path)]
-    found.not_posts += [e.url for e in entries if e not in children]
     # Newest first: an index lists monthly or numbered children; the latest show today's shape.
     children.sort(key=lambda e: (e.lastmod or "", e.url), reverse=True)
     total = 0

@@ -7,13 +7,12 @@ selectors find a body and a headline on the page. A page no theme fits is `gener
 from __future__ import annotations
 
 import re
-import typing
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from crawler.config.outlets import ExtractRules
-from crawler.extract.themes import compile_rules, get_theme
+from crawler.extract.themes import THEMES, compile_rules, get_theme
 
 # Public themes' own fingerprints (theme behaviour, the same on every site that runs the theme):
 # (regex over the page's first 200 kB, what it shows).
@@ -27,8 +26,7 @@ MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def theme_names() -> list[str]:
-    return [n for n in typing.get_args(ExtractRules.model_fields["theme"].annotation)
-            if n != "generic"]
+    return [n for n in THEMES if n != "generic"]
 
 
 def _fits(name: str, root: etree._Element) -> bool:
