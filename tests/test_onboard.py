@@ -36,6 +36,12 @@ def test_article_pattern_covers_articles_and_nothing_else(articles: list[str],
     assert not any(patterns.matches(regexes, u) for u in others), regexes
 
 
+def test_tracking_parameters_are_no_part_of_the_pattern() -> None:
+    urls = [f"https://a.net/archives/{n}?utm_source=rss&utm_medium=rss" for n in range(10, 16)]
+    regexes, _ = patterns.article_pattern(urls)
+    assert regexes == [r"^/archives/\d+/?$"]
+
+
 def test_optional_trailing_slug_is_one_pattern() -> None:
     base = "https://c.com/ar/articles/ssc/features/2025/06/18/feature-01"
     urls = [base, base + "/%D9%83%D8%A7%D8%B2", base.replace("18", "19"),

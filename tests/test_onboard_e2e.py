@@ -75,7 +75,7 @@ def test_the_file_holds_one_validated_entry_per_outlet(added: Path) -> None:
                       "rafid": "generic", "wahat": "generic"}
 
 
-@pytest.mark.parametrize("outlet", ["maseer", "wahat"])
+@pytest.mark.parametrize("outlet", ALL_OUTLETS)
 def test_check_healthy_then_drift_after_a_redesign(outlet: str, site: Mirror,
                                                    added: Path) -> None:
     args = ("outlets", "check", outlet, "--config", str(added), "--delay", "0", "--json")

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from crawler.links.urls import strip_tracking
+
 # A segment's token: ("lit", text) keeps a word; the others are classes of values.
 Token = tuple[str, str]
 _NUM = re.compile(r"^\d+$")
@@ -32,9 +34,7 @@ def _segment(seg: str) -> Token:
     if _NUM.match(text):
         if len(text) == 4 and text[:2] in ("19", "20"):
             return ("year", "")
-        if len(text) <= 2:
-            return ("mm", "")
-        return ("num", "")
+        return ("num", text)  # value kept for `shape` to tell a month or day after a year
     if _ID_SLUG.match(text):  # "164299-<slug>": an id that decides, a slug that decorates
         return ("idslug", "")
     match = _PREFIXED_NUM.match(text)
@@ -57,12 +57,21 @@ class Shape:
 
 
 def shape(url: str) -> Shape:
-    parts = urlsplit(url)
+    # Feeds tag their links (utm_source=rss): tracking parameters are no part of the shape.
+    parts = urlsplit(strip_tracking(url))
     segs = [s for s in parts.path.split("/") if s]
     query = tuple(sorted((k, "num" if _NUM.match(v) else "slug")
                          for k, v in parse_qsl(parts.query, keep_blank_values=True)))
-    return Shape(tuple(_segment(s) for s in segs), query,
-                 parts.path.endswith("/") and bool(segs))
+    tokens = [_segment(s) for s in segs]
+    for i, (kind, value) in enumerate(tokens):
+        # A month or a day only right after a year (/2025/7/26/): a short number elsewhere is an
+        # id (/archives/42) and must stay `\d+`.
+        after_date = kind == "num" and i and tokens[i - 1][0] in ("year", "mm")
+        date_part = after_date and len(value) <= 2 and int(value) <= 31 and (
+            tokens[i - 1][0] == "year" or i >= 2 and tokens[i - 2][0] == "year")
+        tokens[i] = ("mm", "") if kind == "num" and date_part else (
+            (kind, "") if kind == "num" else (kind, value))
+    return Shape(tuple(tokens), query, parts.path.endswith("/") and bool(segs))
 
 
 def _seg_regex(tokens: list[Token]) -> str:
