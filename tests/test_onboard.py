@@ -11,8 +11,8 @@ import pytest
 from crawler.config.outlets import ConfigError, load_config
 from crawler.dev.mirror import iter_pages
 from crawler.extract import parse_html
-from crawler.extract.detect import detect_theme
 from crawler.onboard import entry, patterns
+from crawler.onboard.theme import detect_theme
 
 
 def _covers(regexes: list[str], urls: list[str]) -> bool:

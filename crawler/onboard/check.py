@@ -11,12 +11,12 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.config.outlets import Outlet
-from crawler.extract.detect import detect_theme
 from crawler.links import discovery
 from crawler.onboard import patterns
 from crawler.onboard.fetch import Fetched, PoliteClient
 from crawler.onboard.probe import page_links, parse_page
 from crawler.onboard.samples import Sample, judge
+from crawler.onboard.theme import detect_theme
 
 STALE_SHARE = 0.5  # under this share of listed article links matching the pattern: stale
 

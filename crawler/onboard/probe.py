@@ -17,13 +17,13 @@ from lxml import etree
 
 from crawler.config.outlets import DEFAULT_PAGINATION, ExtractRules
 from crawler.extract import extract_detailed, parse_html
-from crawler.extract.detect import detect_theme
 from crawler.extract.meta import read_meta
 from crawler.links import discovery
 from crawler.onboard import patterns
 from crawler.onboard.fetch import Fetched, PoliteClient, ProbeError, same_site
 from crawler.onboard.samples import MIN_WORDS, Sample, judge
 from crawler.onboard.sources import Sources, find_sources
+from crawler.onboard.theme import detect_theme
 
 MAX_LISTING_CANDIDATES = 10
 MAX_LISTING_DEPTH = 50  # deepest listing page the entry asks for when listings are the archive

@@ -1,8 +1,11 @@
 """Which theme module fits a page, recognised from the page itself.
 
 Two kinds of evidence, strongest first: the theme's own markers (its asset path under
-/wp-content/themes/, its generator meta, class prefixes only it prints), then whether the theme's
+/wp-content/themes/, class prefixes only it prints), then whether the theme's
 selectors find a body and a headline on the page. A page no theme fits is `generic`.
+
+The one place onboarding asks "which theme?": issue 10 adds page-based detection to extraction
+itself (markers kept on each Theme); once that is on main, MARKERS gives way to it here.
 """
 from __future__ import annotations
 
