@@ -15,7 +15,7 @@ import pytest
 from crawler.config.outlets import load_config
 from crawler.dev.bench.extract import word_f1
 from crawler.dev.mirror import Mirror
-from crawler.dev.mirror.corpus import ALL_OUTLETS
+from crawler.dev.mirror.corpus import ALL_OUTLETS, OUTLETS
 from crawler.dev.mirror.server import LAYOUTS
 from crawler.links.urls import canonical
 from tests.conftest import rasad
@@ -76,13 +76,13 @@ def test_the_file_holds_one_validated_entry_per_outlet(added: Path) -> None:
                       "rafid": "generic", "wahat": "generic"}
 
 
-# "broken": body container renamed and emptied; any alternate skin the mirror gains (issue 10's
-# "redesign") is checked the same way once it exists.
-CHANGED_LAYOUTS = [name for name in LAYOUTS if name != "normal"]
+# "broken" (body container renamed and emptied) on every outlet; an alternate skin the mirror
+# gains for its configured outlets (issue 10's "redesign") is checked the same way once it exists.
+CHANGED = [(o, "broken") for o in ALL_OUTLETS] + [
+    (o, name) for name in LAYOUTS if name not in ("normal", "broken") for o in OUTLETS]
 
 
-@pytest.mark.parametrize("layout", CHANGED_LAYOUTS)
-@pytest.mark.parametrize("outlet", ALL_OUTLETS)
+@pytest.mark.parametrize(("outlet", "layout"), CHANGED)
 def test_check_healthy_then_drift_after_a_redesign(outlet: str, layout: str, site: Mirror,
                                                    added: Path) -> None:
     args = ("outlets", "check", outlet, "--config", str(added), "--delay", "0", "--json")
