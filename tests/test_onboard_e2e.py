@@ -18,7 +18,7 @@ from crawler.dev.mirror import Mirror
 from crawler.dev.mirror.corpus import ALL_OUTLETS, OUTLETS
 from crawler.dev.mirror.server import LAYOUTS
 from crawler.links.urls import canonical
-from tests.conftest import rasad
+from tests.conftest import MIRROR_CONFIG, rasad
 
 HOMES = {"centcomcitadel": "/ar"}  # the others' home page is "/"
 
@@ -99,6 +99,14 @@ def test_check_healthy_then_drift_after_a_redesign(outlet: str, layout: str, sit
     report = json.loads(proc.stdout)
     assert report["verdict"] == "drift", report
     assert any("extraction" in p for p in report["problems"])
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_check_the_hand_written_entries(outlet: str, site: Mirror) -> None:
+    proc = rasad("outlets", "check", outlet, "--config", str(MIRROR_CONFIG), "--origin",
+                 f"{outlet}={site.origins[outlet]}", "--delay", "0", "--samples", "3")
+    assert proc.stdout.startswith(f"{outlet}: healthy"), proc.stdout
+    assert "  feed     200" in proc.stdout  # citadel's feed is only in its home page's head
 
 
 def test_check_says_stale_when_the_site_changed_its_urls(added: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from crawler.onboard import patterns
 from crawler.onboard.fetch import Fetched, PoliteClient
 from crawler.onboard.probe import page_links, parse_page
 from crawler.onboard.samples import Sample, judge
+from crawler.onboard.sources import page_feed_links
 from crawler.onboard.theme import detect_theme
 
 STALE_SHARE = 0.5  # under this share of listed article links matching the pattern: stale
@@ -96,7 +97,11 @@ def check(outlet: Outlet, delay: float = 1.0, samples: int = 5, budget: int = 60
         root = parse_page(home)
         links = page_links(root, home.url, outlet.home) if root is not None else []
         report.home_matching = sum(outlet.is_article_url(x.url) for x in links)
-        for kind, urls in (("feed", outlet.feeds), ("sitemap", sitemaps),
+        feeds = list(outlet.feeds)
+        if outlet.discover:  # as the spider does: the feeds the home page's head advertises
+            feeds += [u for u in page_feed_links(root, home.url)[0]
+                      if u not in feeds and outlet.is_allowed(u)]
+        for kind, urls in (("feed", feeds), ("sitemap", sitemaps),
                            ("listing", outlet.listings)):
             for url in urls:
                 point, xml, entries = _entry_point(client.get(url), kind)
