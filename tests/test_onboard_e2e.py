@@ -174,3 +174,21 @@ def test_a_site_without_articles_is_refused_in_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "no articles found" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and not config.exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["http://127.0.0.1:9/", "--id", "Bad-Id"], "--id 'Bad-Id': lower-case letters"),
+    (["ftp://example.com/"], "not an http(s) URL"),
+    (["http://127.0.0.1:9/"], "cannot make an outlet id from http://127.0.0.1:9/: give --id"),
+    (["http://127.0.0.1:9/", "--id", "maseer", "--config", str(MIRROR_CONFIG)],
+     "an overlay ('extends')"),
+    (["http://127.0.0.1:9/", "--id", "maseer", "--config",
+      str(MIRROR_CONFIG.parent / "outlets.toml")], "outlet 'maseer' exists already"),
+    (["http://127.0.0.1:9/", "--id", "nothing_there", "--config", "/nonexistent/x.toml"],
+     "the home page did not load as HTML"),
+])
+def test_refusals_are_one_line_before_any_write(args: list[str], message: str) -> None:
+    proc = rasad("outlets", "add", *args, "--delay", "0", check=False)
+    assert proc.returncode in (1, 2)
+    assert message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not Path("/nonexistent/x.toml").exists()

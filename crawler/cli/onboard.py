@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -57,9 +59,17 @@ def add(url: str, outlet_id: str | None, config_path: str | None, dry_run: bool,
     from crawler.onboard.probe import probe
 
     path = Path(config_path) if config_path else DEFAULT_CONFIG
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.UsageError(f"not an http(s) URL: {url!r}")
     outlet_id = outlet_id or entries.outlet_id_for(url)
     if not outlet_id:
         raise click.UsageError(f"cannot make an outlet id from {url}: give --id")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", outlet_id):
+        raise click.UsageError(f"--id {outlet_id!r}: lower-case letters, digits and _, "
+                               "starting with a letter")
+    if not dry_run:  # refuse before probing what could not be written anyway
+        entries.check_writable(path, outlet_id)
     try:
         finding = probe(url, delay=delay, samples=samples)
     except ProbeError as exc:

@@ -108,14 +108,7 @@ def validate(outlet_id: str, table: dict[str, Any]) -> Outlet:
 def write_entry(path: Path, outlet_id: str, text: str) -> None:
     """Append the entry's text to the outlets file (created when missing), refusing an overlay,
     an id already there, or a result the loader rejects. The file is replaced atomically."""
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if old.strip():
-        current = load_config(path)  # a file that is already broken is reported as it is
-        if "extends" in _top_keys(old):
-            raise ConfigError(f"{path}: an overlay ('extends'); add the outlet to the outlets "
-                              "file it extends")
-        if outlet_id in current.outlets:
-            raise ConfigError(f"{path}: outlet {outlet_id!r} exists already; choose another --id")
+    old = check_writable(path, outlet_id)
     new = (old if old.endswith("\n") or not old else old + "\n") or _HEADER
     new += "\n" + text
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +121,19 @@ def write_entry(path: Path, outlet_id: str, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: Path, outlet_id: str) -> str:
+    """The file's current text, after refusing an overlay, a broken file or a taken id."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if old.strip():
+        current = load_config(path)  # a file that is already broken is reported as it is
+        if "extends" in _top_keys(old):
+            raise ConfigError(f"{path}: an overlay ('extends'); add the outlet to the outlets "
+                              "file it extends")
+        if outlet_id in current.outlets:
+            raise ConfigError(f"{path}: outlet {outlet_id!r} exists already; choose another --id")
+    return old
 
 
 def _top_keys(text: str) -> set[str]:
