@@ -79,7 +79,7 @@ def add(url: str, outlet_id: str | None, config_path: str | None, dry_run: bool,
     for label, found in (("feed", finding.sources.feeds), ("sitemap", finding.sources.sitemaps)):
         for s in found:
             click.echo(f"{label:<9} {s.url}  ({s.kind}, found by {s.found_by}, {s.entries} URLs)")
-    evidence = ", ".join(f"{n} from {k}" for k, n in finding.evidence.items() if n)
+    evidence = ", ".join(f"{n} {k}" for k, n in finding.evidence.items() if n)
     click.echo(f"articles  {' | '.join(finding.article_url)}  ({evidence})")
     click.echo(f"listings  {len(finding.listings)} pages → "
                f"{' | '.join(finding.listing_url) or 'none'}; paging to page "

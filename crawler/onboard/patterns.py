@@ -164,7 +164,7 @@ def matches(regexes: Iterable[str], url: str) -> bool:
 
 
 # --- listings --------------------------------------------------------------------------------
-_PAGINATION_HINT = re.compile(r"(?:^|[/?&_-])(?:page|paged|p|pg|pagina|offset|start)[/=-]?(\d+)",
+PAGINATION_HINT = re.compile(r"(?:^|[/?&_-])(?:page|paged|p|pg|pagina|offset|start)[/=-]?(\d+)",
                               re.I)
 
 

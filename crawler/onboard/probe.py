@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 
@@ -27,6 +27,7 @@ from crawler.onboard.theme import detect_theme
 
 MAX_LISTING_CANDIDATES = 10
 MAX_LISTING_DEPTH = 50  # deepest listing page the entry asks for when listings are the archive
+_EVIDENCE = {"feed": "feed items", "sitemap": "sitemap entries"}
 _ASSET = re.compile(r"\.(jpe?g|png|gif|webp|svg|css|js|pdf|mp[34]|zip|ico|woff2?)$", re.I)
 _NAV = re.compile(r"(^|[\s_-])(nav|menu|navbar|header)([\s_-]|$)", re.I)
 
@@ -151,8 +152,9 @@ def _evidence(client: PoliteClient, finding: Finding, links: list[Link]) -> list
         finding.article_url = regexes
         for e in entries:
             if e.url in covered:
-                finding.evidence[e.source] += 1
-        finding.evidence["home page"] = sum(patterns.matches(regexes, link.url) for link in links)
+                finding.evidence[_EVIDENCE[e.source]] += 1
+        finding.evidence["home-page links"] = sum(patterns.matches(regexes, link.url)
+                                                  for link in links)
         # Feed items first: they are the newest and carry the URL form readers are given.
         return list(dict.fromkeys(u for u in urls if u in set(covered)))
     # No feed or sitemap: groups of content links that share a shape and lead to articles.
@@ -169,7 +171,7 @@ def _evidence(client: PoliteClient, finding: Finding, links: list[Link]) -> list
     if found:
         regexes, covered = patterns.article_pattern(found)
         finding.article_url = regexes
-        finding.evidence["home page"] = len(covered)
+        finding.evidence["home-page links"] = len(covered)
         finding.notes.append("no feed or sitemap: the article pattern comes from home-page links")
     return found
 
@@ -228,15 +230,16 @@ def _pagination(client: PoliteClient, finding: Finding, pages: dict[str, list[Li
 
 
 def _page_no(listing: str, url: str) -> int | None:
-    """The page number of `url` when it is a next page of `listing` (same path prefix)."""
+    """The page number of `url` when it is a next page of `listing`: the same path (or below it)
+    and the same query parameters, plus a page number."""
     a, b = urlsplit(listing), urlsplit(url)
     if not b.path.startswith(a.path.rstrip("/")):
         return None
+    wanted, got = dict(parse_qsl(a.query)), dict(parse_qsl(b.query))
+    if any(got.get(k) != v for k, v in wanted.items()):
+        return None  # another listing (another category), not a page of this one
     rest = b.path[len(a.path.rstrip("/")):] + "?" + b.query
-    if a.query and a.query not in b.query.replace("&paged", "").replace("&page", ""):
-        if not b.query.startswith(a.query.split("&")[0]):
-            return None
-    match = patterns._PAGINATION_HINT.search(rest) or re.fullmatch(r"/(\d+)/?\?", rest)
+    match = patterns.PAGINATION_HINT.search(rest) or re.fullmatch(r"/(\d+)/?\?", rest)
     return int(match.group(1)) if match else None
 
 
