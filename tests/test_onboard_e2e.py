@@ -20,6 +20,8 @@ from crawler.dev.mirror.server import LAYOUTS
 from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 HOMES = {"centcomcitadel": "/ar"}  # the others' home page is "/"
 
 
