@@ -18,6 +18,8 @@ from crawler.onboard.fetch import Fetched
 AGREE = 0.8  # share of trafilatura's words the rules' body keeps, below which the rules misfit
 MIN_WORDS = 40  # fewer words than this is a teaser or a stub, not a news article
 PROSE_LINE = 8  # words: a line this long is running text
+SHORT_LINE = 6  # words: a line this short is a label, a button, a caption or a subheading
+MAX_LEAKED = 1  # short lines the rules may keep beyond plain extraction (one odd subheading)
 MIN_PROSE = 0.6  # under this share of words in running text, the "body" is page furniture
 MIN_DESCRIBES = 0.5  # the description (an excerpt of the lead) is at least half in the body
 
@@ -34,6 +36,7 @@ class Sample:
     first_lines: list[str] = field(default_factory=list)
     canonical: str = ""
     agreement: float | None = None  # share of the no-rules extraction's words kept (kept_share)
+    leaked: int = 0  # short lines the rules keep that plain extraction drops as furniture
     prose: float = 0.0  # share of the body's words in lines of running text (not menu items)
     describes: float | None = None  # share of the page's own description found in the body
     verdict: str = ""  # ok, or what is wrong
@@ -76,8 +79,17 @@ def judge(fetched: Fetched, rules: ExtractRules | None) -> Sample:
         plain, _ = extract_detailed(fetched.body, fetched.url, fetched.headers, None)
         if plain is not None:
             sample.agreement = round(kept_share(article.body, plain.body), 3)
+            sample.leaked = leaked_lines(lines, plain.body)
     sample.verdict = verdict(sample)
     return sample
+
+
+def leaked_lines(lines: list[str], plain: str) -> int:
+    """Short lines (a label, a share button, a tag line, a caption) the rules' body keeps and
+    plain extraction drops: theme clutter whose selectors no longer match. Text the rules rightly
+    add (a standfirst) is running text, not short lines, so it does not count."""
+    theirs = set(plain.split("\n"))
+    return sum(1 for line in lines if len(line.split()) < SHORT_LINE and line not in theirs)
 
 
 def prose_share(lines: list[str]) -> float:
@@ -111,6 +123,8 @@ def verdict(s: Sample) -> str:
         problems.append(f"the page's own description is not in the body ({s.describes:.0%})")
     if not s.published:
         problems.append("no date")
+    if s.leaked > MAX_LEAKED:
+        problems.append(f"rules keep {s.leaked} short lines plain extraction drops as furniture")
     if s.agreement is not None and s.agreement < AGREE:
         problems.append(f"rules lose {1 - s.agreement:.0%} of the plain extraction's text")
     return "; ".join(problems) or "ok"
