@@ -3,7 +3,9 @@ detection."""
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,48 @@ def test_theme_detected_from_the_page() -> None:
         # shows no headline and almost no furniture): the outlet's samples vote.
         assert seen[outlet].most_common(1)[0][0] == theme, seen[outlet]
         assert seen[outlet][theme] >= sum(seen[outlet].values()) - 1, seen[outlet]
+
+
+def _static_site(root: Path) -> None:
+    """A site with no feed and no sitemap: only its home page links its articles."""
+    para = ("قالت وزارة الدفاع إن التدريبات المشتركة التي جرت خلال الأسبوع الماضي شملت وحدات من "
+            "القوات البرية والجوية وركزت على الإخلاء الطبي والاتصالات الميدانية وتبادل الخبرات "
+            "بين الضباط المشاركين من البلدين في إطار برنامج التعاون القائم منذ سنوات. ")
+    links = []
+    for n in range(1, 6):
+        path = root / "news" / f"{1000 + n}-item"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f'<html lang="ar"><head><title>خبر رقم {n} | موقع</title><meta property="og:type" '
+            f'content="article"><meta property="article:published_time" content="2025-03-0{n}">'
+            f'</head><body><article><h1>خبر رقم {n}</h1><p>{para}</p><p>وفي اليوم {n} {para}</p>'
+            f'</article></body></html>', encoding="utf-8")
+        links.append(f'<li><a href="/news/{1000 + n}-item">خبر رقم {n}</a></li>')
+    (root / "index.html").write_text(
+        '<html lang="ar"><head><title>موقع</title></head><body><nav><a href="/about">من نحن</a>'
+        f'</nav><ul>{"".join(links)}</ul></body></html>', encoding="utf-8")
+
+
+def test_without_feed_or_sitemap_the_home_page_links_are_the_evidence(tmp_path: Path) -> None:
+    from crawler.onboard.probe import probe
+
+    _static_site(tmp_path)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def guess_type(self, path: str) -> str:  # extension-less article files are HTML
+            return "text/html; charset=utf-8"
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Quiet(*a, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        finding = probe(f"http://127.0.0.1:{server.server_port}/", delay=0, samples=3)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert finding.article_url == [r"^/news/\d+[-_][^/?#]*/?$"]
+    assert not finding.sources.feeds and not finding.sources.sitemaps
+    assert finding.articles_ok == 3 and finding.samples[0].date_source == "meta"
+    assert any("home-page links" in note for note in finding.notes)
