@@ -75,11 +75,11 @@ def _listed(client: PoliteClient, xml: str, entries: list[discovery.Entry]) -> l
         return [e.url for e in entries]
     children = [e for e in entries
                 if not discovery.NON_POST_SITEMAP.search(urlsplit(e.url).path)]
-    children.sort(key=lambda e: (e.lastmod or "", e.url), reverse=True)
-    for child in children[:1]:
-        _, kind, more = _entry_point(client.get(child.url), "sitemap")
-        return _listed(client, kind, more) if kind != "sitemapindex" else []
-    return []
+    if not children:
+        return []
+    newest = max(children, key=lambda e: (e.lastmod or "", e.url))
+    _, kind, more = _entry_point(client.get(newest.url), "sitemap")
+    return [] if kind == "sitemapindex" else _listed(client, kind, more)
 
 
 def check(outlet: Outlet, delay: float = 1.0, samples: int = 5, budget: int = 60) -> Report:
