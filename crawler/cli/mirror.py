@@ -13,7 +13,8 @@ from crawler.cli.options import check_listen
 @click.option("--scale", default=0, show_default=True,
               help="Add this many generated articles per outlet (benchmarks).")
 def mirror(port_base: int, scale: int) -> None:
-    """Serve the offline mirror of centcomcitadel, maseer and alqaed on 127.0.0.1.
+    """Serve the offline mirror of centcomcitadel, maseer and alqaed on 127.0.0.1, and of
+    rafid and wahat, two outlets with no config or rules (for `rasad outlets add`).
 
     It imitates each outlet's URL shapes, theme markup, feeds, sitemaps, robots.txt and
     pagination. Stop with Ctrl-C.
@@ -22,6 +23,7 @@ def mirror(port_base: int, scale: int) -> None:
     Example:
         rasad mirror &    # then, in another shell:
         rasad crawl --config config/mirror.toml --db mirror.db
+        rasad outlets add http://127.0.0.1:8705/ --id wahat --config my.toml --delay 0
     """
     from crawler.dev.mirror import serve_forever
     from crawler.dev.mirror.corpus import OUTLETS
