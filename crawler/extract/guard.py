@@ -49,12 +49,32 @@ def check_bytes(data: bytes | None, headers: Mapping[str, str] | None) -> str | 
     if length.isdigit() and int(length) > len(data) and \
             "gzip" not in _header(headers, "content-encoding").lower():
         return "truncated"
-    # A page without </body></html> is legal HTML (the end tags are optional); a page that stops
-    # inside a tag is not: that is a transfer cut short without a Content-Length to say so.
-    tail = data[-4096:].rstrip()
-    if tail.rfind(b"<") > tail.rfind(b">"):
+    if _cut_short(data):
         return "truncated"
     return None
+
+
+_END = re.compile(rb"</(?:html|body)\s*>", re.I)
+_TAG_NAME = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _cut_short(data: bytes) -> bool:
+    """A transfer cut short with no Content-Length to say so. A page without </body></html> is
+    legal HTML (those end tags are optional) when it ends on a closed element; a page that
+    stops inside a tag, or in the text of an element it opened last (a page cut after its
+    headline, in a paragraph), is not whole."""
+    if _END.search(data, max(0, len(data) - 65536)):
+        return False
+    tail = data[-4096:].rstrip()
+    lt, gt = tail.rfind(b"<"), tail.rfind(b">")
+    if lt > gt:
+        return True  # inside a tag
+    last = _TAG_NAME.match(tail, lt) if lt >= 0 else None
+    if last is None:  # a comment, a doctype, or no tag at all in the tail
+        return False
+    closing, name = last.group(1), last.group(2).lower()
+    return not closing and name not in _VOID and not tail[:gt + 1].endswith(b"/>")
 
 
 def _is_feed(sample: bytes) -> bool:

@@ -92,6 +92,8 @@ def _widgets(site: Site, a: MirrorArticle) -> tuple[str, str, str]:
 def reskin(site: Site, a: MirrorArticle, html: str) -> str:
     """The redesigned page of `a`, from its default page `html`."""
     outlet = site.outlet_id
+    if outlet not in KEEP:  # an outlet without rules has no skin of its own
+        return html
     start = html.find(CONTAINER[outlet])
     paras = [p.removeprefix(SUBHEAD) for p in a.body]
     if start < 0 or not paras:
