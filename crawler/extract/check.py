@@ -25,6 +25,10 @@ from crawler.extract.themes import Compiled, Scan
 SHORT = 8  # words: a line shorter than this, which the generic pass drops, is furniture
 MIN_LEAKED = 2  # such lines on one page before the rules are called wrong
 MIN_COVERAGE = 0.5  # share of the generic body's words the themed body must hold
+MIN_JUDGED = 20  # words of themed body before it is judged at all (a stub says nothing)
+# "Missing" needs more: on a short page trafilatura often takes sidebar teasers for the body,
+# and the themed body must not be swapped for those.
+MIN_MISSING_THEMED, MIN_MISSING_GENERIC = 50, 150
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,14 @@ def check_body(lines: list[str], generic: list[str] | None, comp: Compiled, scan
     """The body to keep and the drift found, if any. `generic` None: no verdict (the generic
     pass failed on the page, which says nothing about the rules). `rebuild` gives the themed
     body without structural furniture (asides, forms, link lists), used once drift is found."""
-    if not generic or not lines:
+    if not generic or not lines or _words(lines) < MIN_JUDGED:
         return lines, None
     generic_text = " " + " ".join(line_key(g) for g in generic) + " "
     themed_text = " " + " ".join(line_key(t) for t in lines) + " "
     leaked = [t for t in lines if len(t.split()) < SHORT and f" {line_key(t)} " not in generic_text]
     held = [g for g in generic if f" {line_key(g)} " in themed_text]
-    if _words(held) < MIN_COVERAGE * _words(generic):
+    if _words(lines) >= MIN_MISSING_THEMED and _words(generic) >= MIN_MISSING_GENERIC \
+            and _words(held) < MIN_COVERAGE * _words(generic):
         return generic, Drift("missing", comp.name, container_selector,
                               next((g for g in generic if g not in held), ""))
     if len(leaked) >= MIN_LEAKED:
