@@ -5,7 +5,10 @@ import json
 import tempfile
 from pathlib import Path
 
-PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+HERE = Path(__file__).resolve().parent
+PLUGINS_DIR = HERE / "plugins"
+TEMPLATES_DIR = HERE / "templates"  # rasad's pages and Datasette's _table.html, overridden
+STATIC_DIR = HERE / "static"
 
 SETTINGS = {
     # A shared two-core machine: leave room for a slow search on a large store.
@@ -19,7 +22,8 @@ def datasette_args(db_path: str | Path, metadata_path: str | Path, host: str,
     """Arguments for `datasette serve`. Datasette opens a mutable file with mode=ro for every
     query, so the web view cannot change the store."""
     args = ["serve", str(db_path), "--metadata", str(metadata_path),
-            "--plugins-dir", str(PLUGINS_DIR), "--host", host, "--port", str(port)]
+            "--plugins-dir", str(PLUGINS_DIR), "--template-dir", str(TEMPLATES_DIR),
+            "--static", f"rasad-static:{STATIC_DIR}", "--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]
     return args

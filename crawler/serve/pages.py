@@ -1,0 +1,106 @@
+"""The web view's own pages (routes registered by plugins/rasad_pages.py): the article page,
+the search form and the partnership map. Each reads the store through storage/ on Datasette's
+read-only connection and renders a template of crawler/serve/templates/."""
+from __future__ import annotations
+
+import os
+import shlex
+from functools import cache
+from typing import Any
+
+from crawler.serve.cells import direction
+from crawler.serve.diff import diff_blocks
+from storage.article_view import article_detail, partnership_pairs
+from storage.filters import FilterError, known_outlets, known_topics, parse_filter
+from storage.search import search
+from storage.search_query import QueryError
+
+PAGE_SIZE = 50
+_MARK = ("**", "**")
+
+
+@cache
+def gazetteer() -> tuple[dict[str, list[str]], dict[str, str], dict[str, str], str]:
+    """From the topics file (RASAD_TOPICS or config/topics.toml): country code → names for the
+    filter, and the Arabic display names of countries and US states; empty when unreadable."""
+    try:
+        from crawler.topics import load_rules
+
+        rules = load_rules(os.environ.get("RASAD_TOPICS") or None)
+    except Exception:  # the web view still works with codes and English names
+        return {}, {}, {}, "the topics file (unreadable)"
+    return ({c: [x.name, *x.names] for c, x in rules.countries.items()},
+            {c: x.name for c, x in rules.countries.items()},
+            {c: x.name for c, x in rules.states.items()}, str(rules.path))
+
+
+def article_context(conn: Any, article_id: int) -> dict[str, Any] | None:
+    detail = article_detail(conn, article_id)
+    if detail is None:
+        return None
+    art = detail["article"]
+    body = art.get("body") or ""
+    detail["paragraphs"] = [p for p in body.split("\n") if p.strip()]
+    detail["dir"] = direction(f"{art.get('title') or ''} {body}")
+    diffs = []
+    versions = detail["versions"]
+    for prev, cur in zip(versions, versions[1:], strict=False):
+        diffs.append({"from": prev, "to": cur, "blocks": diff_blocks(prev["body"], cur["body"]),
+                      "title_changed": prev["title"] != cur["title"]})
+    detail["diffs"] = list(reversed(diffs))  # newest change first
+    _, countries, states, _ = gazetteer()
+    detail["country_names"], detail["state_names"] = countries, states
+    return detail
+
+
+def search_context(conn: Any, args: dict[str, Any]) -> dict[str, Any]:
+    """The form's choices, the results of the query, or the error to show."""
+    outlets = [o for value in args.get("outlet", []) for o in value.split(",") if o.strip()]
+    form = {"q": args.get("q", ""), "outlets": outlets, "since": args.get("since", ""),
+            "until": args.get("until", ""), "topic": args.get("topic", ""),
+            "country": args.get("country", "")}
+    try:
+        page = max(1, int(args.get("page") or 1))
+    except ValueError:
+        page = 1
+    ctx: dict[str, Any] = {"form": form, "all_outlets": known_outlets(conn),
+                           "all_topics": known_topics(conn), "hits": None, "error": None,
+                           "page": page, "page_size": PAGE_SIZE}
+    if not form["q"].strip():
+        if any(form[k] for k in ("outlets", "since", "until", "topic", "country")):
+            ctx["error"] = "Type words to search for (the filters narrow a search)."
+        return ctx
+    names, _, _, source = gazetteer()
+    try:
+        where = parse_filter(outlets, form["since"], form["until"], form["topic"],
+                             form["country"], gazetteer=names, source=source)
+        unknown = [o for o in where.outlets if o not in ctx["all_outlets"]]
+        if unknown:
+            raise FilterError(f"outlet {', '.join(unknown)!r}: no such outlet in this store "
+                              f"(known: {', '.join(ctx['all_outlets'])})")
+        hits = search(conn, form["q"], where, limit=PAGE_SIZE + 1,
+                      offset=(page - 1) * PAGE_SIZE, mark=_MARK)
+    except (FilterError, QueryError) as exc:
+        ctx["error"] = str(exc)
+        return ctx
+    ctx["more"] = len(hits) > PAGE_SIZE
+    ctx["hits"] = hits[:PAGE_SIZE]
+    ctx["resolved_country"] = where.country
+    ctx["cli"] = _cli(form)
+    return ctx
+
+
+def _cli(form: dict[str, Any]) -> str:
+    """The `rasad search` command that gives the same results."""
+    words = ["rasad", "search", form["q"]]
+    for outlet in form["outlets"]:
+        words += ["--outlet", outlet]
+    for key in ("since", "until", "topic", "country"):
+        if form[key]:
+            words += [f"--{key}", form[key]]
+    return shlex.join(words)
+
+
+def partnership_context(conn: Any) -> dict[str, Any]:
+    _, countries, states, _ = gazetteer()
+    return {"pairs": partnership_pairs(conn), "country_names": countries, "state_names": states}
