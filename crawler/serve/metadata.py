@@ -108,18 +108,17 @@ def metadata(db_name: str) -> dict[str, Any]:
     }
     for chart in charts.values():
         chart["db"] = db_name
+    links = (f'<a href="/{db_name}/article_list">Articles</a> · '
+             f'<a href="/{db_name}/search">Search</a> (Arabic-aware) · '
+             f'<a href="/{db_name}/partnership_articles">Partnership articles</a> · '
+             '<a href="/-/partnerships">Partnership map</a> (US states ↔ countries) · '
+             '<a href="/-/dashboards/weekly?topic=partnership">Charts</a>')
     return {
         "title": "rasad (رصد)",
-        "description_html": (
-            "Arabic-language news on security and defence partnerships. "
-            f'<a href="/{db_name}/article_list">Articles</a> · '
-            f'<a href="/{db_name}/search">Search</a> (Arabic-aware) · '
-            f'<a href="/{db_name}/partnership_articles">Partnership articles</a> · '
-            '<a href="/-/partnerships">Partnership map</a> (US states ↔ countries) · '
-            '<a href="/-/dashboards/weekly?topic=partnership">Charts</a>'),
+        "description_html": f"Arabic-language news on security and defence partnerships. {links}",
         "databases": {
             db_name: {
-                "description": "The rasad store (read-only view).",
+                "description_html": f"The rasad store (read-only view): {links}",
                 "tables": {
                     "articles": {
                         "description": "One row per article. The search box folds Arabic "

@@ -113,6 +113,7 @@ def extra_template_vars(request: Any, table: str | None) -> dict[str, Any]:
     args = request.args if request is not None else None
     return {"rasad_order": lambda cols: column_order(cols, table, args),
             "rasad_marked": cells.marked, "rasad_url": cells.short_url,
+            "rasad_dir": cells.direction,
             "rasad_facet_label": facet_label}
 
 
