@@ -60,3 +60,10 @@ SPIDER_MIDDLEWARES = {
 
 LOG_LEVEL = os.environ.get("RASAD_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl X -O out.csv|.json|.jsonl`: one flat column per field (crawler/components/feeds.py).
+FEED_EXPORTERS = {
+    "csv": "crawler.components.feeds.FlatCsvItemExporter",
+    "json": "crawler.components.feeds.FlatJsonItemExporter",
+    "jsonlines": "crawler.components.feeds.FlatJsonLinesItemExporter",
+    "jsonl": "crawler.components.feeds.FlatJsonLinesItemExporter",
+}

@@ -82,6 +82,8 @@ class StorePipeline:
         result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
                                 fetched_key=fetched_key, source_modified=revisit_for)
         known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
+        item.article_id, item.status, item.story_id = (result.article_id, result.status,
+                                                       result.story_id)
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:
             self.stats.inc_value("rasad/articles/reprint")
