@@ -32,7 +32,15 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+DOWNLOAD_HANDLERS = {
+    "file": None, "data": None, "s3": None, "ftp": None,
+    # Scrapy's HTTP/1.1 handler, plus RASAD_CONNECT_TO (crawler/components/connect_to.py).
+    "http": "crawler.components.connect_to.ConnectToDownloadHandler",
+    "https": "crawler.components.connect_to.ConnectToDownloadHandler",
+}
+# "https://maseer.net=http://127.0.0.1:8702,…": fetch those origins from those addresses, keeping
+# the real URLs (make demo: the offline mirror stands in for the outlets).
+RASAD_CONNECT_TO = os.environ.get("RASAD_CONNECT_TO", "")
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
