@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,16 @@ def digest_id(channel: str, item_ids: list[int]) -> str:
     return _digest_id("dig", "digest", channel, ",".join(str(i) for i in sorted(item_ids)))
 
 
+def view_url(article_id: int) -> str | None:
+    """The article's page in `rasad serve` when RASAD_VIEW_URL names where it is served."""
+    base = os.environ.get("RASAD_VIEW_URL", "").strip().rstrip("/")
+    return f"{base}/-/article/{int(article_id)}" if base else None
+
+
 def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[str, Any]:
     """The JSON an alert carries, from an outbox row joined with its article and verdict."""
     why = item.get("why") or {}
-    return {
+    payload = {
         "topic": item["topic"],
         "topic_label": topic_label or why.get("label") or item["topic"],
         "story_id": item["story_id"],
@@ -59,6 +66,10 @@ def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[
         "terms": why.get("terms") or {},
         "reasons": list(why.get("reasons") or [])[:MAX_REASONS],
     }
+    view = view_url(item["article_id"])
+    if view:  # only when configured: receivers of the plain payload see no change
+        payload["view_url"] = view
+    return payload
 
 
 def digest_payload(channel: str, period: str, alerts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -93,6 +104,7 @@ def places(alert: dict[str, Any]) -> str:
 def text_lines(alert: dict[str, Any]) -> list[str]:
     """One alert as plain text lines (the e-mail body; chat escapes them first)."""
     lines = [alert["title"], alert["url"],
+             *([f"in rasad: {alert['view_url']}"] if alert.get("view_url") else []),
              f"{alert['outlet']} · {alert['published'] or 'undated'} · "
              f"topic {alert['topic']} · score {alert['score']}"]
     where = places(alert)
