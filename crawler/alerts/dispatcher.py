@@ -9,8 +9,6 @@ receiver (or the JSONL file) drops the repeat by id.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,11 +31,6 @@ from storage import outbox
 from storage.db import connect
 
 log = logging.getLogger("rasad.alerts")
-
-# Test hook (the crash test of the exactly-once guarantee): die like `kill -9` right after the
-# receiver accepted a message and before the dispatcher records it.
-KILL_AFTER_SEND = "RASAD_TEST_KILL_AFTER_SEND"
-
 
 @dataclass
 class ChannelReport:
@@ -87,9 +80,10 @@ class Dispatcher:
     def __init__(
         self, db: sqlite_utils.Database, config: AlertsConfig, base_dir: Path, *,
         clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep,
-        flush_digests: bool = False,
+        flush_digests: bool = False, view_url: str | None = None,
     ) -> None:
         self.db = db
+        self.view_url = view_url  # where `rasad serve` runs: alerts link to the article page
         self.config = config
         self.base_dir = base_dir
         self.clock = clock
@@ -113,14 +107,16 @@ class Dispatcher:
         if channel.mode == "immediate":
             def singles(items: list[dict[str, Any]]) -> list[tuple[str, str, dict, list[int]]]:
                 return [(alert_id(i["story_id"], i["topic"], channel.id), "alert",
-                         alert_payload(i), [i["item_id"]]) for i in items]
+                         alert_payload(i, view_base=self.view_url), [i["item_id"]])
+                        for i in items]
             outbox.assign(self.db, channel.id, None, singles, created)
             return
         before = None if self.flush_digests else outbox.iso(window_start(channel, now))
 
         def digest(items: list[dict[str, Any]]) -> list[tuple[str, str, dict, list[int]]]:
             ids = [i["item_id"] for i in items]
-            payload = digest_payload(channel.id, channel.digest, [alert_payload(i) for i in items])
+            payload = digest_payload(channel.id, channel.digest,
+                                     [alert_payload(i, view_base=self.view_url) for i in items])
             return [(digest_id(channel.id, ids), "digest", payload, ids)]
         outbox.assign(self.db, channel.id, before, digest, created)
         rep.waiting_digest = len(outbox.unassigned(self.db, channel.id))
@@ -161,8 +157,6 @@ class Dispatcher:
                 redact = getattr(sender, "redact", str)
                 outcome = Outcome(ok=False, retry=True,
                                   error=redact(f"{type(exc).__name__}: {exc}")[:300])
-            if outcome.ok and os.environ.get(KILL_AFTER_SEND):
-                os.kill(os.getpid(), signal.SIGKILL)
             now = self.clock()
             if outcome.ok:
                 outbox.record_sent(self.db, delivery_id, number, outcome.status, now)
@@ -196,15 +190,19 @@ class Dispatcher:
 def dispatch_pending(
     db_path: str | Path, alerts_path: str | Path | None = None, *, only: str | None = None,
     flush_digests: bool = False, config: AlertsConfig | None = None,
+    view_url: str | None = None,
 ) -> DispatchReport:
     """Drain the outbox of the store at `db_path` once (what `rasad alerts dispatch` and the end
-    of `rasad crawl` run; the scheduler calls it after each crawl)."""
+    of `rasad crawl` run; the scheduler calls it after each crawl). `view_url`: where `rasad
+    serve` is reached (default: the RASAD_VIEW_URL setting)."""
+    if view_url is None:
+        from crawler.settings import RASAD_VIEW_URL as view_url
     config = config or load_alerts(alerts_path)
     if not config.enabled():
         return DispatchReport()
     db = connect(db_path)
     try:
         return Dispatcher(db, config, Path(db_path).resolve().parent,
-                          flush_digests=flush_digests).run(only)
+                          flush_digests=flush_digests, view_url=view_url).run(only)
     finally:
         db.conn.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,13 +40,14 @@ def digest_id(channel: str, item_ids: list[int]) -> str:
     return _digest_id("dig", "digest", channel, ",".join(str(i) for i in sorted(item_ids)))
 
 
-def view_url(article_id: int) -> str | None:
-    """The article's page in `rasad serve` when RASAD_VIEW_URL names where it is served."""
-    base = os.environ.get("RASAD_VIEW_URL", "").strip().rstrip("/")
+def view_url(base: str | None, article_id: int) -> str | None:
+    """The article's page in `rasad serve` served at `base` (RASAD_VIEW_URL), if any."""
+    base = (base or "").strip().rstrip("/")
     return f"{base}/-/article/{int(article_id)}" if base else None
 
 
-def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[str, Any]:
+def alert_payload(item: dict[str, Any], topic_label: str | None = None,
+                  view_base: str | None = None) -> dict[str, Any]:
     """The JSON an alert carries, from an outbox row joined with its article and verdict."""
     why = item.get("why") or {}
     payload = {
@@ -66,7 +66,7 @@ def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[
         "terms": why.get("terms") or {},
         "reasons": list(why.get("reasons") or [])[:MAX_REASONS],
     }
-    view = view_url(item["article_id"])
+    view = view_url(view_base, item["article_id"])
     if view:  # only when configured: receivers of the plain payload see no change
         payload["view_url"] = view
     return payload

@@ -66,12 +66,11 @@ def _option_name(message: str) -> str:
 def country_gazetteer() -> tuple[dict[str, list[str]], str]:
     """Country code → Arabic names and spellings from the topics file (RASAD_TOPICS), and the
     file's name; empty (English names and codes still work) when the file cannot be read."""
-    import os
-
+    from crawler.settings import RASAD_TOPICS
     from crawler.topics import load_rules
 
     try:
-        rules = load_rules(os.environ.get("RASAD_TOPICS") or None)
+        rules = load_rules(RASAD_TOPICS or None)
     except Exception:  # a broken topics file must not hide the real problem
         return {}, "the topics file (unreadable)"
     return ({code: [c.name, *c.names] for code, c in rules.countries.items()}, str(rules.path))

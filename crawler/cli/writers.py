@@ -57,7 +57,6 @@ def write_xlsx(rows: Iterable[Row], path: str) -> int:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("articles")
-    ws.sheet_view.rightToLeft = False
     ws.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGHIJKLMNO", (8, 40, 40, 14, 50, 12, 20, 20, 14, 14, 8, 16, 14,
                                                   8, 80), strict=True):

@@ -35,7 +35,8 @@ def _check_scheme(url: str) -> None:
         raise FetchError(f"{url}: only http:// and https:// URLs can be fetched")
 
 
-def _read(client: httpx.Client, url: str, max_bytes: int) -> httpx.Response:
+def _read(client: httpx.Client, url: str, max_bytes: int) -> tuple[httpx.Response, bytes]:
+    """The response (headers) and its body, read no further than `max_bytes`."""
     try:
         with client.stream("GET", url) as response:
             chunks, size = [], 0
@@ -44,8 +45,7 @@ def _read(client: httpx.Client, url: str, max_bytes: int) -> httpx.Response:
                 if size > max_bytes:
                     raise FetchError(f"{url}: larger than {max_bytes} bytes, not read")
                 chunks.append(chunk)
-            response._content = b"".join(chunks)  # the read body, as httpx.Response.read() sets
-            return response
+            return response, b"".join(chunks)
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
 
@@ -60,14 +60,15 @@ class RobotsCache:
         if origin not in self.parsed:
             robots_url = origin + "/robots.txt"
             try:
-                response = _read(self.client, robots_url, self.max_bytes)
+                response, body = _read(self.client, robots_url, self.max_bytes)
             except FetchError as exc:
                 raise FetchError(f"{exc} (robots.txt unreachable: not fetching {url})") from None
             if response.status_code >= 500:
                 raise FetchError(f"{robots_url}: HTTP {response.status_code}: robots.txt "
                                  f"unavailable, so {origin} may not be crawled now")
             ok = response.status_code < 300
-            self.parsed[origin] = Protego.parse(response.text) if ok else None
+            text = body.decode("utf-8", "replace")
+            self.parsed[origin] = Protego.parse(text) if ok else None
         rules = self.parsed[origin]
         if rules is not None and not rules.can_fetch(url, self.user_agent):
             raise FetchError(f"{url}: disallowed by {origin}/robots.txt for "
@@ -82,7 +83,7 @@ def fetch_page(url: str, user_agent: str, timeout: float = 30.0,
         robots = RobotsCache(client, user_agent, max_bytes)
         for _ in range(MAX_REDIRECTS + 1):
             robots.check(url)
-            response = _read(client, url, max_bytes)
+            response, body = _read(client, url, max_bytes)
             location = response.headers.get("location")
             if response.is_redirect and location:
                 url = urljoin(url, location)
@@ -90,6 +91,5 @@ def fetch_page(url: str, user_agent: str, timeout: float = 30.0,
                 continue
             if response.status_code >= 400:
                 raise FetchError(f"{url}: HTTP {response.status_code}")
-            return Page(str(response.url), response.status_code, dict(response.headers),
-                        response.content)
+            return Page(str(response.url), response.status_code, dict(response.headers), body)
     raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")

@@ -3,7 +3,6 @@ the search form and the partnership map. Each reads the store through storage/ o
 read-only connection and renders a template of crawler/serve/templates/."""
 from __future__ import annotations
 
-import os
 import shlex
 from functools import cache
 from typing import Any
@@ -24,9 +23,10 @@ def gazetteer() -> tuple[dict[str, list[str]], dict[str, str], dict[str, str], s
     """From the topics file (RASAD_TOPICS or config/topics.toml): country code → names for the
     filter, and the Arabic display names of countries and US states; empty when unreadable."""
     try:
+        from crawler.settings import RASAD_TOPICS
         from crawler.topics import load_rules
 
-        rules = load_rules(os.environ.get("RASAD_TOPICS") or None)
+        rules = load_rules(RASAD_TOPICS or None)
     except Exception:  # the web view still works with codes and English names
         return {}, {}, {}, "the topics file (unreadable)"
     return ({c: [x.name, *x.names] for c, x in rules.countries.items()},
