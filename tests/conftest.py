@@ -50,7 +50,7 @@ def crawl_mirror(mirror: object, db: Path, *extra: str) -> list[dict]:
 def pytest_terminal_summary(terminalreporter: object) -> None:
     """Where the web-view tests left their screenshots of each page."""
     try:
-        from webview import SHOTS
+        from tests.webview import SHOTS
     except ImportError:
         return
     if SHOTS:

@@ -12,6 +12,8 @@ from crawler.components.connect_to import parse_connect_to
 from crawler.dev.mirror import Mirror
 from tests.conftest import ROOT, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 REAL = {"maseer": "https://maseer.net", "alqaed": "https://alqaed.pk",
         "centcomcitadel": "https://centcomcitadel.com"}
 

@@ -13,6 +13,8 @@ import pytest
 from crawler.dev.mirror import iter_pages
 from tests.conftest import MIRROR_CONFIG, origin_args, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 UA = "rasad-test/1.0 (+https://example.org/contact)"
 PAGE = next(p for p in iter_pages() if p.outlet == "maseer")
 

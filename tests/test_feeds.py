@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MIRROR_CONFIG, ROOT
+import pytest
 
 from crawler.components.feeds import FIELDS
+from tests.conftest import MIRROR_CONFIG, ROOT
+
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
 
 
 def test_scrapy_feed_exports_are_flat(mirror: object, tmp_path: Path) -> None:

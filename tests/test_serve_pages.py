@@ -11,13 +11,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import rasad
-from webview import chromium, screenshot, serve
 
 from storage.articles import ArticleStore
 from storage.db import connect
 from storage.record import Article
 from storage.search import SearchListener
+from tests.conftest import rasad
+from tests.webview import chromium, screenshot, serve
+
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
 
 TODAY = date.today()
 GUARD = ("أعلن الحرس الوطني لولاية فرجينيا الأمريكية عن تدريبات مشتركة مع القوات الكويتية في "
