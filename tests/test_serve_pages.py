@@ -179,6 +179,8 @@ def test_articles_table_fits_1280_with_internal_columns_left_out(page: object) -
     _no_horizontal_scroll(page)
     headers = [h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()]  # type: ignore
     assert headers[0] == "title" and "fingerprint" not in headers
+    story = page.locator("td.col-story_id a").first  # type: ignore[attr-defined]
+    assert (story.get_attribute("href") or "").startswith("/-/article/")
     # Still there when asked for.
     page.goto("/rasad/articles?_col=content_hash")  # type: ignore[attr-defined]
     headers = [h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()]  # type: ignore
@@ -240,6 +242,10 @@ def test_partnership_map_pairs_states_and_countries(page: object,
         f"/-/article/{ids['original']}"
     assert rows.first.locator("td.col-latest a").get_attribute("href") == \
         f"/-/article/{ids['reprint']}"
+    assert rows.first.locator("td.col-spp").inner_text() == ""  # VA's SPP partner is not KW
+    # The map: one cell for the pair, linked to the same articles.
+    cell = page.locator("table.rasad-matrix td.rasad-matrix-cell a")  # type: ignore
+    assert cell.count() == 1 and cell.inner_text() == "2"
     rows.first.locator("td.col-articles a").click()
     page.wait_for_load_state()  # type: ignore[attr-defined]
     titles = page.locator("td.col-title").all_inner_texts()  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ read-only connection and renders a template of crawler/serve/templates/."""
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -18,20 +19,32 @@ PAGE_SIZE = 50
 _MARK = ("**", "**")
 
 
+@dataclass(frozen=True)
+class Gazetteer:
+    """What the web view needs of the topics file (RASAD_TOPICS or config/topics.toml)."""
+
+    names: dict[str, list[str]] = field(default_factory=dict)  # country → names (filters)
+    countries: dict[str, str] = field(default_factory=dict)  # country → Arabic display name
+    states: dict[str, str] = field(default_factory=dict)  # US state → Arabic display name
+    partners: dict[str, list[str]] = field(default_factory=dict)  # state → SPP partners
+    source: str = "the topics file (unreadable)"
+
+
 @cache
-def gazetteer() -> tuple[dict[str, list[str]], dict[str, str], dict[str, str], str]:
-    """From the topics file (RASAD_TOPICS or config/topics.toml): country code → names for the
-    filter, and the Arabic display names of countries and US states; empty when unreadable."""
+def gazetteer() -> Gazetteer:
+    """Empty when the file cannot be read: the web view still works with codes and English
+    names."""
     try:
         from crawler.settings import RASAD_TOPICS
         from crawler.topics import load_rules
 
         rules = load_rules(RASAD_TOPICS or None)
-    except Exception:  # the web view still works with codes and English names
-        return {}, {}, {}, "the topics file (unreadable)"
-    return ({c: [x.name, *x.names] for c, x in rules.countries.items()},
-            {c: x.name for c, x in rules.countries.items()},
-            {c: x.name for c, x in rules.states.items()}, str(rules.path))
+    except Exception:
+        return Gazetteer()
+    return Gazetteer({c: [x.name, *x.names] for c, x in rules.countries.items()},
+                     {c: x.name for c, x in rules.countries.items()},
+                     {c: x.name for c, x in rules.states.items()},
+                     {c: list(x.partners) for c, x in rules.states.items()}, str(rules.path))
 
 
 def article_context(conn: Any, article_id: int) -> dict[str, Any] | None:
@@ -48,8 +61,8 @@ def article_context(conn: Any, article_id: int) -> dict[str, Any] | None:
         diffs.append({"from": prev, "to": cur, "blocks": diff_blocks(prev["body"], cur["body"]),
                       "title_changed": prev["title"] != cur["title"]})
     detail["diffs"] = list(reversed(diffs))  # newest change first
-    _, countries, states, _ = gazetteer()
-    detail["country_names"], detail["state_names"] = countries, states
+    g = gazetteer()
+    detail["country_names"], detail["state_names"] = g.countries, g.states
     return detail
 
 
@@ -70,10 +83,10 @@ def search_context(conn: Any, args: dict[str, Any]) -> dict[str, Any]:
         if any(form[k] for k in ("outlets", "since", "until", "topic", "country")):
             ctx["error"] = "Type words to search for (the filters narrow a search)."
         return ctx
-    names, _, _, source = gazetteer()
+    g = gazetteer()
     try:
         where = parse_filter(outlets, form["since"], form["until"], form["topic"],
-                             form["country"], gazetteer=names, source=source)
+                             form["country"], gazetteer=g.names, source=g.source)
         unknown = [o for o in where.outlets if o not in ctx["all_outlets"]]
         if unknown:
             raise FilterError(f"outlet {', '.join(unknown)!r}: no such outlet in this store "
@@ -102,5 +115,21 @@ def _cli(form: dict[str, Any]) -> str:
 
 
 def partnership_context(conn: Any) -> dict[str, Any]:
-    _, countries, states, _ = gazetteer()
-    return {"pairs": partnership_pairs(conn), "country_names": countries, "state_names": states}
+    """The pairs, each marked when the topics file lists it as a State Partnership Program
+    pair, and the same counts as a state × country matrix (the "map")."""
+    g = gazetteer()
+    pairs = partnership_pairs(conn)
+    for p in pairs:
+        p["spp"] = p["country"] in g.partners.get(p["state"], [])
+    totals_s: dict[str, int] = {}
+    totals_c: dict[str, int] = {}
+    for p in pairs:
+        totals_s[p["state"]] = totals_s.get(p["state"], 0) + p["articles"]
+        totals_c[p["country"]] = totals_c.get(p["country"], 0) + p["articles"]
+    states = sorted(totals_s, key=lambda k: (-totals_s[k], k))
+    countries = sorted(totals_c, key=lambda k: (-totals_c[k], k))
+    cells = {(p["state"], p["country"]): p for p in pairs}
+    peak = max((p["articles"] for p in pairs), default=1)
+    return {"pairs": pairs, "country_names": g.countries, "state_names": g.states,
+            "matrix_states": states, "matrix_countries": countries, "cells": cells,
+            "peak": peak}

@@ -120,11 +120,11 @@ def extra_template_vars(request: Any, table: str | None) -> dict[str, Any]:
 def facet_label(column: str, label: Any) -> str:
     """A facet value as shown: country and state codes with their names."""
     text = "-" if label in (None, "") else str(label)
-    _, countries, states, _ = pages.gazetteer()
+    g = pages.gazetteer()
     if column in ("country", "countries") and cells.is_code(text):
-        return country_label(text, countries)
+        return country_label(text, g.countries)
     if column in ("state", "states") and cells.is_code(text):
-        return f"{' · '.join(n for n in (states.get(text), STATES_EN.get(text)) if n)} ({text})"
+        return f"{' · '.join(n for n in (g.states.get(text), STATES_EN.get(text)) if n)} ({text})"
     return text
 
 
@@ -149,9 +149,13 @@ def render_cell(row: Any, value: Any, column: str, table: str | None,
     if column in URL_COLUMNS and isinstance(value, str) and value.startswith(("http://",
                                                                                "https://")):
         return cells.short_url(value)
-    if column in ARTICLE_ID_COLUMNS and isinstance(value, int):
-        return Markup(f'<a href="/-/article/{value}">{value}</a>')
-    _, country_names, state_names, _ = pages.gazetteer()
+    if column in ARTICLE_ID_COLUMNS:
+        # A foreign key Datasette expanded to {"value", "label"}: the id is enough here.
+        target = value.get("value") if isinstance(value, dict) else value
+        if isinstance(target, int):
+            return Markup(f'<a href="/-/article/{target}" title="the article page">{target}</a>')
+    g = pages.gazetteer()
+    country_names, state_names = g.countries, g.states
     if column == "country" and cells.is_code(value):
         return cells.country_link(value, database, country_names)
     if column == "state" and cells.is_code(value):
