@@ -35,6 +35,7 @@ class ArticleFilter:
         clauses: list[str] = []
         params: list[object] = []
         if self.outlets:
+            self._check_outlets(conn)
             clauses.append(f"{a}.outlet IN ({','.join('?' * len(self.outlets))})")
             params += self.outlets
         # Articles without a publication date cannot be placed in a date range: left out.
@@ -60,6 +61,15 @@ class ArticleFilter:
             clauses.append(f"{a}.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(fts_expression(self.query))
         return clauses, params
+
+
+    def _check_outlets(self, conn: sqlite3.Connection) -> None:
+        """A misspelt outlet is an error, not an empty result (an index probe per outlet)."""
+        unknown = [o for o in self.outlets if conn.execute(
+            "SELECT 1 FROM articles WHERE outlet = ? LIMIT 1", (o,)).fetchone() is None]
+        if unknown:
+            raise FilterError(f"outlet {', '.join(unknown)!r}: no article from it in this store "
+                              f"(outlets here: {', '.join(known_outlets(conn)) or 'none'})")
 
 
 def parse_date(value: str | date, name: str = "date", today: date | None = None) -> date:

@@ -109,8 +109,17 @@ def test_json_is_one_array_of_the_jsonl_rows(store: Path, tmp_path: Path) -> Non
     rasad("export", "--db", str(store), "-o", str(out))
     assert json.loads(out.read_text(encoding="utf-8")) == _jsonl(store)
     empty = tmp_path / "none.json"
-    rasad("export", "--db", str(store), "--outlet", "nosuch", "-o", str(empty))
+    rasad("export", "--db", str(store), "--since", "2030-01-01", "-o", str(empty))
     assert json.loads(empty.read_text(encoding="utf-8")) == []
+
+
+def test_a_misspelt_outlet_is_an_error_not_an_empty_file(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    proc = rasad("export", "--db", str(store), "--outlet", "masser", "-o", str(out), check=False)
+    assert proc.returncode == 1 and "outlet 'masser': no article from it" in proc.stderr
+    assert "maseer" in proc.stderr and not out.exists()
+    proc = rasad("search", "الحرس", "--db", str(store), "--outlet", "masser", check=False)
+    assert proc.returncode == 1 and "outlet 'masser'" in proc.stderr
 
 
 def test_xlsx_is_a_real_workbook(store: Path, tmp_path: Path) -> None:

@@ -217,7 +217,7 @@ def test_web_search_returns_what_the_cli_returns(page: object, store: tuple[Path
 @pytest.mark.parametrize(("params", "message"), [
     ({"q": QUERY, "since": "yesterday"}, "not a date"),
     ({"q": QUERY, "country": "Atlantis"}, "not a country"),
-    ({"q": QUERY, "outlet": "nosuch"}, "no such outlet"),
+    ({"q": QUERY, "outlet": "nosuch"}, "no article from it in this store"),
     ({"q": '"'}, ""),
 ])
 def test_web_search_shows_errors(page: object, params: dict[str, str], message: str) -> None:

@@ -87,10 +87,6 @@ def search_context(conn: Any, args: dict[str, Any]) -> dict[str, Any]:
     try:
         where = parse_filter(outlets, form["since"], form["until"], form["topic"],
                              form["country"], gazetteer=g.names, source=g.source)
-        unknown = [o for o in where.outlets if o not in ctx["all_outlets"]]
-        if unknown:
-            raise FilterError(f"outlet {', '.join(unknown)!r}: no such outlet in this store "
-                              f"(known: {', '.join(ctx['all_outlets'])})")
         hits = search(conn, form["q"], where, limit=PAGE_SIZE + 1,
                       offset=(page - 1) * PAGE_SIZE, mark=_MARK)
     except (FilterError, QueryError) as exc:
