@@ -71,22 +71,25 @@ def partnership_pairs(conn: sqlite3.Connection, topic: str = "partnership") -> l
     partner country."""
     if not _has(conn, "article_topics"):
         return []
+    # One pass: window functions pick each pair's first and latest article (correlated
+    # subqueries would re-read the pairs once per pair).
     sql = """
     WITH pairs AS (
       SELECT s.key AS state, c.key AS country, a.id, coalesce(a.story_id, a.id) AS story,
-             coalesce(a.published, substr(a.first_seen, 1, 10)) AS day, a.title
+             coalesce(a.published, substr(a.first_seen, 1, 10)) AS day
       FROM article_topics t JOIN articles a ON a.id = t.article_id,
            json_each(t.states) s, json_each(t.countries) c
       WHERE t.topic = ? AND t.matched AND c.key != 'US'
+    ), ranked AS (
+      SELECT *, row_number() OVER (PARTITION BY state, country ORDER BY day, id) AS nth,
+             row_number() OVER (PARTITION BY state, country ORDER BY day DESC, id DESC) AS back
+      FROM pairs
     )
     SELECT state, country, count(DISTINCT id) AS articles, count(DISTINCT story) AS stories,
-      (SELECT p2.id FROM pairs p2 WHERE p2.state = p.state AND p2.country = p.country
-       ORDER BY p2.day, p2.id LIMIT 1) AS first_id,
-      min(day) AS first_day,
-      (SELECT p2.id FROM pairs p2 WHERE p2.state = p.state AND p2.country = p.country
-       ORDER BY p2.day DESC, p2.id DESC LIMIT 1) AS latest_id,
-      max(day) AS latest_day
-    FROM pairs p GROUP BY state, country ORDER BY articles DESC, latest_day DESC, state, country
+      max(CASE WHEN nth = 1 THEN id END) AS first_id, min(day) AS first_day,
+      max(CASE WHEN back = 1 THEN id END) AS latest_id, max(day) AS latest_day
+    FROM ranked GROUP BY state, country
+    ORDER BY articles DESC, latest_day DESC, state, country
     """
     pairs = _rows(conn, sql, (topic,))
     ids = {p["first_id"] for p in pairs} | {p["latest_id"] for p in pairs}

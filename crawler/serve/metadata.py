@@ -49,7 +49,7 @@ INTERNAL_TABLES = (
     "article_bands", "dedup_state", "schema_migrations", "search_meta", "search_pending",
     "articles_fts", "articles_fts_config", "articles_fts_data", "articles_fts_docsize",
     "articles_fts_idx", "articles_fts_content", "validators", "retry_urls", "alert_attempts",
-    "alert_deliveries", "article_urls",
+    "alert_deliveries", "article_urls", "article_labels",
 )
 
 
@@ -145,7 +145,9 @@ def metadata(db_name: str) -> dict[str, Any]:
                                        "date, the topics it matched and the countries and US "
                                        "states it names. Click a title for the article page.",
                         "sort_desc": "published",
-                        "facets": ["outlet", {"array": "topics"}, {"array": "countries"},
+                        # "codes": crawler/serve/facets.py (one pass, not
+                        # Datasette's row-deduplicating array facet)
+                        "facets": ["outlet", {"codes": "topics"}, {"codes": "countries"},
                                    "month"],
                         "facet_size": 6,
                         "size": 30,

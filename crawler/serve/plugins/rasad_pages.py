@@ -82,6 +82,13 @@ def register_routes() -> list[tuple[str, Any]]:
 
 
 @hookimpl
+def register_facet_classes() -> list[type]:
+    from crawler.serve.facets import CodesFacet
+
+    return [CodesFacet]
+
+
+@hookimpl
 def extra_css_urls() -> list[str]:
     return ["/rasad-static/rasad.css"]
 
