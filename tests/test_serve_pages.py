@@ -143,6 +143,11 @@ def test_article_page_rtl_story_and_diff(page: object, store: tuple[Path, dict[s
     assert "توسيع التعاون" in diff.locator("ins").first.inner_text()
     assert "unchanged paragraph" in diff.inner_text()
     _no_horizontal_scroll(page)
+    # An English article reads left to right; one without versions or story says so.
+    page.goto(f"/-/article/{ids['english']}")  # type: ignore[attr-defined]
+    assert _direction(page, ".rasad-body p") == "ltr"
+    assert "No other outlet" in page.inner_text(".rasad-story")  # type: ignore[attr-defined]
+    assert "One version" in page.inner_text(".rasad-versions")  # type: ignore[attr-defined]
     # Unknown article: a 404 page, not a traceback.
     response = page.goto("/-/article/999999")  # type: ignore[attr-defined]
     assert response.status == 404
