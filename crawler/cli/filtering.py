@@ -29,7 +29,8 @@ class DateParam(click.ParamType):
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--outlet", "outlets", multiple=True, metavar="ID",
-                     help="Only this outlet (repeatable)."),
+                     help="Only this outlet (repeatable; one with no article in the store "
+                          "is an error)."),
         click.option("--since", type=DateParam(), default=None,
                      help="Published on or after DATE (YYYY-MM-DD, or 7d / 2w back)."),
         click.option("--until", type=DateParam(), default=None,
@@ -37,8 +38,8 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--topic", default=None, metavar="ID",
                      help="Only articles that matched this topic (e.g. partnership)."),
         click.option("--country", default=None, metavar="CODE|NAME",
-                     help="Only articles naming this country: ISO code (KW) or a name "
-                          "from config/topics.toml (الكويت)."),
+                     help="Only articles naming this country: ISO code (KW), English name "
+                          "(Kuwait) or a name from config/topics.toml (الكويت)."),
     ]
     for option in reversed(options):
         f = option(f)
