@@ -87,3 +87,33 @@ def test_neither_file_nor_url_is_one_line(tmp_path: Any) -> None:
     proc = rasad("extract", str(tmp_path / "missing.html"), check=False)
     assert proc.returncode == 2 and "neither a file nor an http(s) URL" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_redirect_to_the_metadata_service_is_refused(tmp_path: Any) -> None:
+    import http.server
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/robots.txt":
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        proc = rasad("extract", f"http://127.0.0.1:{server.server_port}/x", check=False,
+                     timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 1
+    assert "refused" in json.loads(proc.stdout)["error"]

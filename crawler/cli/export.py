@@ -10,7 +10,7 @@ from typing import IO
 import click
 
 from crawler.cli import main
-from crawler.cli.filtering import build_filter, filter_options, open_store
+from crawler.cli.filtering import build_filter, check_known, filter_options, open_store
 from crawler.cli.options import db_option
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
@@ -69,20 +69,27 @@ def export(db_path: str, outlets: tuple[str, ...], since: date | None, until: da
     fmt = output_format(fmt, output)
     where = build_filter(outlets, since, until, topic, country, query)
     db = open_store(db_path)
+    check_known(db, outlets, topic)
     rows = export_rows(db.conn, where, limit)
     try:
         first = next(rows, None)
     except (QueryError, FilterError) as exc:
         raise click.ClickException(str(exc)) from None
     records = itertools.chain([first] if first else [], rows)
-    if fmt == "xlsx":
-        count = WRITERS["xlsx"](records, output)
-    else:
-        stream: IO[str] = (open(output, "w", encoding="utf-8", newline="") if output
-                           else sys.stdout)
-        try:
-            count = WRITERS[fmt](records, stream)
-        finally:
-            if output:
-                stream.close()
+    try:
+        if fmt == "xlsx":
+            count = WRITERS["xlsx"](records, output)
+        else:
+            stream: IO[str] = (open(output, "w", encoding="utf-8", newline="") if output
+                               else sys.stdout)
+            try:
+                count = WRITERS[fmt](records, stream)
+            finally:
+                if output:
+                    stream.close()
+    except OSError as exc:
+        if not output:
+            raise
+        raise click.BadParameter(f"cannot write {output}: {exc.strerror or exc}",
+                                 param_hint="--output") from None
     click.echo(f"exported {count} articles" + (f" to {output}" if output else ""), err=True)

@@ -29,8 +29,7 @@ class DateParam(click.ParamType):
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--outlet", "outlets", multiple=True, metavar="ID",
-                     help="Only this outlet (repeatable; one with no article in the store "
-                          "is an error)."),
+                     help="Only this outlet (repeatable; an unknown one is an error)."),
         click.option("--since", type=DateParam(), default=None,
                      help="Published on or after DATE (YYYY-MM-DD, or 7d / 2w back)."),
         click.option("--until", type=DateParam(), default=None,
@@ -75,6 +74,48 @@ def country_gazetteer() -> tuple[dict[str, list[str]], str]:
     except Exception:  # a broken topics file must not hide the real problem
         return {}, "the topics file (unreadable)"
     return ({code: [c.name, *c.names] for code, c in rules.countries.items()}, str(rules.path))
+
+
+def check_known(db: sqlite_utils.Database, outlets: tuple[str, ...], topic: str | None) -> None:
+    """An --outlet or --topic that names nothing is a typo to report, not "no articles match":
+    known are the store's own names and those of the configuration files."""
+    if outlets:
+        known = _names(db, "SELECT DISTINCT outlet FROM articles", _configured_outlets)
+        for outlet in outlets:
+            if outlet not in known:
+                raise click.BadParameter(f"unknown outlet {outlet!r} (known: "
+                                         f"{', '.join(sorted(known)) or 'none'})",
+                                         param_hint="--outlet")
+    if topic:
+        known = _names(db, "SELECT DISTINCT topic FROM article_topics", _configured_topics)
+        if topic not in known:
+            raise click.BadParameter(f"unknown topic {topic!r} (known: "
+                                     f"{', '.join(sorted(known)) or 'none'})",
+                                     param_hint="--topic")
+
+
+def _names(db: sqlite_utils.Database, sql: str, configured: Callable[[], list[str]]) -> set[str]:
+    try:
+        names = {r[0] for r in db.conn.execute(sql)}
+    except sqlite3.OperationalError:  # a store older than that table
+        names = set()
+    try:
+        names |= set(configured())
+    except Exception:  # noqa: BLE001 - a broken or absent config: the store's names still count
+        pass
+    return names
+
+
+def _configured_outlets() -> list[str]:
+    from crawler.config.outlets import load_config
+
+    return list(load_config(None).outlets)
+
+
+def _configured_topics() -> list[str]:
+    from crawler.alerts.listener import load_topics_cached
+
+    return list(load_topics_cached())
 
 
 def open_store(db_path: str) -> sqlite_utils.Database:

@@ -4,13 +4,17 @@ https://maseer.net/archives/1 is downloaded from http://127.0.0.1:8702/archives/
 response keeps the real URL, so everything else (robots.txt, allowed domains, canonical URLs,
 the store) sees only the real addresses. `make demo` uses it to crawl the offline mirror as if
 it were the outlets; a staging copy of a site can be crawled the same way. Without the setting
-every request goes where its URL says."""
+every request goes where its URL says. The request guard checks the real URL (the outlet's
+origin); the connection guard admits the given addresses."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Request, Response
+
+from crawler.guard import resolver
 
 
 def parse_connect_to(value: str | dict[str, str] | None) -> dict[str, str]:
@@ -41,6 +45,11 @@ class ConnectToDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self.connect_to = parse_connect_to(crawler.settings.get("RASAD_CONNECT_TO"))
+        # The operator said where these origins live: the connection guard (crawler/guard/)
+        # lets the crawl reach those addresses even when private, as it does for an outlet
+        # that itself lives on one. Metadata addresses stay refused.
+        for address in self.connect_to.values():
+            resolver.allow_private_host(urlsplit(address).hostname or "")
 
     def _address(self, url: str) -> tuple[str, str] | None:
         for origin, address in self.connect_to.items():

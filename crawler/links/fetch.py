@@ -1,7 +1,10 @@
 """One page fetched the way the crawler would fetch it, outside Scrapy (`rasad extract URL`):
 the project's User-Agent, robots.txt obeyed at every origin on the way (RFC 9309: a missing
 robots.txt allows, an unreachable one or a 5xx forbids), redirects followed by hand (at most 5,
-http/https only), bounded time and size."""
+http/https only), bounded time and size, and every connection checked where it really goes
+(crawler/guard/addresses.py): never link-local or metadata addresses, and loopback or private
+ones only when the URL given names one itself (a public page cannot redirect into the local
+network)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +12,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
+
+from crawler.alerts.channels.targets import guarded_client
+from crawler.guard.addresses import PRIVATE, TargetRefused, host_class
 
 MAX_REDIRECTS = 5
 
@@ -48,6 +54,8 @@ def _read(client: httpx.Client, url: str, max_bytes: int) -> tuple[httpx.Respons
             return response, b"".join(chunks)
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
+    except TargetRefused as exc:
+        raise FetchError(f"{url}: refused: {exc}") from None
 
 
 class RobotsCache:
@@ -79,7 +87,9 @@ def fetch_page(url: str, user_agent: str, timeout: float = 30.0,
                max_bytes: int = 10 * 1024 * 1024) -> Page:
     _check_scheme(url)
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml"}
-    with httpx.Client(headers=headers, timeout=timeout, follow_redirects=False) as client:
+    allow_private = host_class(urlsplit(url).hostname or "") in PRIVATE
+    with guarded_client(allow_private, headers=headers, timeout=timeout,
+                        follow_redirects=False) as client:
         robots = RobotsCache(client, user_agent, max_bytes)
         for _ in range(MAX_REDIRECTS + 1):
             robots.check(url)
