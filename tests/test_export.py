@@ -116,10 +116,10 @@ def test_json_is_one_array_of_the_jsonl_rows(store: Path, tmp_path: Path) -> Non
 def test_a_misspelt_outlet_is_an_error_not_an_empty_file(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
     proc = rasad("export", "--db", str(store), "--outlet", "masser", "-o", str(out), check=False)
-    assert proc.returncode == 1 and "outlet 'masser': no article from it" in proc.stderr
+    assert proc.returncode == 2 and "unknown outlet 'masser'" in proc.stderr
     assert "maseer" in proc.stderr and not out.exists()
     proc = rasad("search", "الحرس", "--db", str(store), "--outlet", "masser", check=False)
-    assert proc.returncode == 1 and "outlet 'masser'" in proc.stderr
+    assert proc.returncode == 2 and "unknown outlet 'masser'" in proc.stderr
 
 
 def test_xlsx_is_a_real_workbook(store: Path, tmp_path: Path) -> None:

@@ -222,7 +222,9 @@ def test_web_search_returns_what_the_cli_returns(page: object, store: tuple[Path
 @pytest.mark.parametrize(("params", "message"), [
     ({"q": QUERY, "since": "yesterday"}, "not a date"),
     ({"q": QUERY, "country": "Atlantis"}, "not a country"),
-    ({"q": QUERY, "outlet": "nosuch"}, "no article from it in this store"),
+    ({"q": QUERY, "outlet": "nosuch"}, "unknown outlet 'nosuch'"),
+    ({"q": QUERY, "topic": "nosuch"}, "unknown topic 'nosuch'"),
+    ({"q": QUERY, "country": "XX"}, "not a country code"),
     ({"q": '"'}, ""),
 ])
 def test_web_search_shows_errors(page: object, params: dict[str, str], message: str) -> None:

@@ -87,6 +87,13 @@ def search_context(conn: Any, args: dict[str, Any]) -> dict[str, Any]:
     try:
         where = parse_filter(outlets, form["since"], form["until"], form["topic"],
                              form["country"], gazetteer=g.names, source=g.source)
+        unknown = [o for o in where.outlets if o not in ctx["all_outlets"]]
+        if unknown:  # a typo in the URL: say so (as the CLI does), not "no article matches"
+            raise FilterError(f"unknown outlet {', '.join(unknown)!r} "
+                              f"(known: {', '.join(ctx['all_outlets']) or 'none'})")
+        if where.topic and where.topic not in ctx["all_topics"]:
+            raise FilterError(f"unknown topic {where.topic!r} "
+                              f"(known: {', '.join(ctx['all_topics']) or 'none'})")
         hits = search(conn, form["q"], where, limit=PAGE_SIZE + 1,
                       offset=(page - 1) * PAGE_SIZE, mark=_MARK)
     except (FilterError, QueryError) as exc:
