@@ -49,12 +49,18 @@ class SentenceVerdict:
     coop: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # exclusion names
     bystanders: list[str] = field(default_factory=list)
+    third: list[str] = field(default_factory=list)  # other countries taking part
     context: bool = False
+    led_by_third: bool = False  # a third country is the subject ("قالت الأركان التركية …")
+    weak: bool = False  # only visit/meeting words
+
+    @property
+    def both_sides(self) -> bool:
+        return bool(self.first and self.second and self.coop and not self.led_by_third)
 
     @property
     def evidence(self) -> bool:
-        return bool(self.first and self.second and self.coop and self.context
-                    and not self.excluded)
+        return self.both_sides and self.context and not self.excluded
 
 
 def compile_roles(topic: Topic, lex: Lexicon) -> None:
@@ -63,9 +69,10 @@ def compile_roles(topic: Topic, lex: Lexicon) -> None:
     assert roles is not None
     groups: list[tuple[str, list[str]]] = [
         ("first", roles.first), ("guard", roles.guard), ("second", roles.second),
-        ("coop", roles.cooperation), ("context", roles.context),
+        ("coop", roles.cooperation), ("weak", roles.weak_cooperation),
+        ("context", roles.context),
         ("cue_before", roles.not_before), ("cue_after", roles.not_after),
-        ("venue", roles.venue_before),
+        ("venue", roles.venue_before), ("non_state", roles.non_state),
     ] + [(f"exclude:{name}", terms) for name, terms in roles.exclude.items()]
     for role, terms in groups:
         for term in terms:
@@ -83,7 +90,7 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
     places: dict[str, Counter[str]] = {"country": Counter(), "state": Counter()}
     terms: dict[str, Counter[str]] = {"first": Counter(), "second": Counter(),
                                       "cooperation": Counter()}
-    title_context = False
+    fields = []
     for fname, text in (("title", title), ("body", body)):
         toks = iter_tokens(text)
         sents = split_sentences(text)
@@ -92,10 +99,16 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
             if m.role in ("country", "state"):
                 places[m.role][m.key] += 1
             by_sentence.setdefault(index_of(sents, toks[m.hit.start].start), []).append(m)
+        fields.append((fname, text, toks, sents, by_sentence))
+    spp_partners = {code: {c for c in topic._states[code].partners if c in places["country"]}
+                    for code in places["state"]}
+    title_context = False
+    for fname, text, toks, sents, by_sentence in fields:
         for i, sent in enumerate(sents):
             weight = (roles.title_weight if fname == "title" else
                       roles.lead_weight if i < roles.lead else roles.body_weight)
-            v = _judge(topic, fname, i, sent, weight, by_sentence.get(i, []), toks, text)
+            v = _judge(topic, fname, i, sent, weight, by_sentence.get(i, []), toks, text,
+                       spp_partners)
             if fname == "title" and v.context:
                 title_context = True
             elif title_context and roles.context_from_title and i < roles.lead:
@@ -109,18 +122,26 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
                         surface = " ".join(text[start:end].split())
                         terms[kind][m.key] += 1
                         result.evidence.append(Evidence(kind, m.key, surface, fname, start, end))
+    # Main subject: when other countries take part in more title and lead sentences than the
+    # first side, the article is about their cooperation and names the US or NATO in passing.
+    # Sentences, not mentions: a list of CSTO members is one sentence, not six votes.
+    lead = [v for v in verdicts if v.field == "title" or v.index < roles.lead]
+    led_by_others = sum(1 for v in lead if v.third) > sum(1 for v in lead if v.first)
     evidence = [v for v in verdicts if v.evidence]
     score = min(sum(v.weight for v in evidence), MAX_SCORE)
     result.score = round(score, 2)
-    result.matched = result.score >= spec.threshold
+    result.matched = result.score >= spec.threshold and not led_by_others
     result.countries = dict(places["country"].most_common())
     result.states = dict(places["state"].most_common())
     result.terms = {k: dict(c.most_common()) for k, c in terms.items() if c}
-    result.excluded_by = sorted({name for v in verdicts if v.first and v.second and v.coop
-                                 for name in v.excluded})
+    result.excluded_by = sorted({name for v in verdicts if v.both_sides for name in v.excluded})
     best = sorted(evidence, key=lambda v: -v.weight)[:3]
     result.sentences = [quote(v.text) for v in best]
     result.reason = _one_line(topic, best, verdicts, result.matched)
+    if led_by_others and evidence:
+        names = [x for v in lead for x in v.third]
+        result.reason = (f"the lead is about other countries' cooperation "
+                         f"({', '.join(dict.fromkeys(names))}); {roles.first_label} in passing")
     result.reasons = _reasons(topic, result, verdicts, evidence)
     return result
 
@@ -144,46 +165,73 @@ def _owner(owner: Hashable) -> tuple[str, str, str]:
 
 
 def _judge(topic: Topic, fname: str, index: int, sent: Sentence, weight: float,
-           mentions: list[_Mention], toks: list[Token], text: str) -> SentenceVerdict:
+           mentions: list[_Mention], toks: list[Token], text: str,
+           spp_partners: dict[str, set[str]]) -> SentenceVerdict:
+    roles = topic.spec.roles
+    assert roles is not None
     v = SentenceVerdict(fname, index, sent.text, weight)
     guard = any(m.role == "guard" for m in mentions)
     cues_before = [m.hit for m in mentions if m.role == "cue_before"]
     cues_after = [m.hit for m in mentions if m.role == "cue_after"]
     venues = [m.hit for m in mentions if m.role == "venue"]
-    roles = topic.spec.roles
-    assert roles is not None
-    reach, venue_reach = roles.cue_reach, roles.venue_reach
-    context_hits = 0
-    excluded: list[str] = []
+    non_state = any(m.role == "non_state" for m in mentions)
+    context_at: set[int] = set()  # token positions: "الدفاع" is one word, whatever terms it fits
+    excluded_at: dict[int, str] = {}
     last_venue_end = -10
+    first_actor: tuple[int, str] | None = None  # (token, side) of the first participant named
+    coop_start: int | None = None
+    strong = False
     for m in sorted(mentions, key=lambda x: x.hit.start):
         side = _side(topic, m, guard)
         surface = " ".join(text[toks[m.hit.start].start:toks[m.hit.end - 1].end].split())
         if side:
-            if any(0 <= m.hit.start - c.end < reach for c in cues_before) or any(
-                    0 <= c.start - m.hit.end < reach for c in cues_after):
+            if any(0 <= m.hit.start - c.end < roles.cue_reach for c in cues_before) or any(
+                    0 <= c.start - m.hit.end < roles.cue_reach for c in cues_after):
                 v.bystanders.append(surface)
-            elif side == "second" and m.role == "country" and (
-                    any(0 <= m.hit.start - c.end < venue_reach for c in venues)
+                continue
+            if side == "second" and m.role == "country" and (
+                    non_state or any(0 <= m.hit.start - c.end < roles.venue_reach for c in venues)
                     # "قواعد في الأردن أو الكويت": a place coordinated with a place
                     or 0 <= m.hit.start - last_venue_end <= 1):
                 v.bystanders.append(surface)
                 last_venue_end = m.hit.end
-            elif side == "first":
+                continue
+            if first_actor is None:
+                first_actor = (m.hit.start, side)
+            if side == "first":
                 v.first.append(surface)
-            else:
+                if m.role == "state":
+                    # A state's Guard brings its SPP partner: named anywhere in the article,
+                    # the partner country is the other side of this sentence too.
+                    v.second += [f"{code} (SPP partner of {m.key})"
+                                 for code in sorted(spp_partners.get(m.key, set()))]
+            elif side == "second":
                 v.second.append(surface)
-        elif m.role == "coop":
+            else:
+                v.third.append(surface)
+        elif m.role in ("coop", "weak"):
             v.coop.append(surface)
+            strong = strong or m.role == "coop"
+            coop_start = m.hit.start if coop_start is None else coop_start
         elif m.role == "context":
-            v.context = True
-            context_hits += 1
+            context_at.update(range(m.hit.start, m.hit.end))
         elif m.role.startswith("exclude:"):
-            excluded.append(m.role.split(":", 1)[1])
+            for i in range(m.hit.start, m.hit.end):
+                excluded_at.setdefault(i, m.role.split(":", 1)[1])
+    v.context = bool(context_at)
+    v.weak = bool(v.coop) and not strong
+    # "قالت هيئة الأركان التركية إنها ستجري مناورات مع الولايات المتحدة وباكستان": the US and
+    # Pakistan are each the third country's partner, not each other's.
+    v.led_by_third = (first_actor is not None and first_actor[1] == "third"
+                      and coop_start is not None and first_actor[0] < coop_start)
     # An exclusion is relevant when the sentence is at least as much about trade, study or sport
     # as about security: "ازدهار اقتصاد العراق" in a sentence on NATO's mission does not veto it.
-    strict = [x for x in excluded if x in roles.strict_exclusions]
-    v.excluded = excluded if strict or len(excluded) >= context_hits else []
+    names = list(dict.fromkeys(excluded_at.values()))
+    words = len({i for i in excluded_at if i not in context_at})
+    strict = [x for x in names if x in roles.strict_exclusions]
+    v.excluded = names if strict or (names and words >= len(context_at)) else []
+    if v.weak:
+        v.weight /= 2
     return v
 
 
@@ -195,14 +243,16 @@ def _side(topic: Topic, m: _Mention, guard: bool) -> str | None:
         return "first" if guard else None
     if m.role == "second" or (m.role == "country" and m.key in topic._watched):
         return "second"
+    if m.role == "country":
+        return "third"
     return None
 
 
 def _evidence_kind(topic: Topic, m: _Mention, mentions: list[_Mention]) -> str | None:
     side = _side(topic, m, any(x.role == "guard" for x in mentions))
-    if side:
+    if side in ("first", "second"):
         return side
-    return "cooperation" if m.role == "coop" else None
+    return "cooperation" if m.role in ("coop", "weak") else None
 
 
 def _where(v: SentenceVerdict) -> str:
@@ -217,7 +267,7 @@ def _one_line(topic: Topic, best: list[SentenceVerdict], verdicts: list[Sentence
         v = best[0]
         return (f"{roles.first_label} «{v.first[0]}» and {roles.second_label} «{v.second[0]}» "
                 f"in «{v.coop[0]}» ({_where(v)})" + ("" if matched else ", too weak alone"))
-    near = [v for v in verdicts if v.first and v.second and v.coop]
+    near = [v for v in verdicts if v.both_sides]
     if near:
         v = near[0]
         why = (f"excluded as {', '.join(sorted(set(v.excluded)))}" if v.excluded
@@ -247,7 +297,7 @@ def _reasons(topic: Topic, result: TopicMatch, verdicts: list[SentenceVerdict],
                      f"{_quoted(v.first)}, {roles.second_label} {_quoted(v.second)}, "
                      f"cooperation {_quoted(v.coop)}")
     for v in verdicts:
-        if v.first and v.second and v.coop and v.excluded:
+        if v.both_sides and v.excluded:
             lines.append(f"(exclusion) {_where(v)} not counted: "
                          f"{', '.join(sorted(set(v.excluded)))}")
         if v.bystanders:

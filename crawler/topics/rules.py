@@ -100,6 +100,8 @@ class Roles(_Strict):
                               description="terms naming the second side besides its countries")
     second_label: str = "regional participant"
     cooperation: list[str] = Field(min_length=1)
+    # Visits and meetings: a sentence whose only cooperation words are these counts half.
+    weak_cooperation: list[str] = Field(default_factory=list)
     context: list[str] = Field(min_length=1)
     exclude: dict[str, list[str]] = Field(default_factory=dict)
     # Exclusions that veto their sentence outright; the others only where they outweigh the
@@ -107,6 +109,9 @@ class Roles(_Strict):
     strict_exclusions: list[str] = Field(default_factory=list)
     not_before: list[str] = Field(default_factory=list)
     not_after: list[str] = Field(default_factory=list)
+    # Non-state forces (factions, militias): in a sentence about them, a country is where they
+    # are, not the partner ("مقاتلين دربهم أميركيون في سوريا").
+    non_state: list[str] = Field(default_factory=list)
     # A second-side country shortly after these is where the first side is based, not a party
     # ("القوات المتمركزة في البحرين", "قواعد أبعد في الأردن").
     venue_before: list[str] = Field(default_factory=list)
@@ -119,8 +124,8 @@ class Roles(_Strict):
     lead_weight: float = Field(1.0, ge=0)
     body_weight: float = Field(0.5, ge=0)
 
-    @field_validator("first", "guard", "second", "cooperation", "context", "not_before",
-                     "not_after", "venue_before")
+    @field_validator("first", "guard", "second", "cooperation", "weak_cooperation", "context",
+                     "not_before", "not_after", "venue_before", "non_state")
     @classmethod
     def _terms(cls, v: list[str]) -> list[str]:
         return _check_terms(v, allow_refs=False)

@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 # Arabic and Latin full stops, question and exclamation marks, the Arabic semicolon, line breaks.
 # Not the comma: Arabic news sentences run on with «،» and a clause is too short to hold a role.
-_END = re.compile(r"[.!?؟؛\n]+|\s//\s")
+# Not ".." or "…" either: Arabic news uses them as a pause ("طاجيكستان.. رسائل أميركا").
+_END = re.compile(r"(?<!\.)\.(?!\.)|[!?؟؛\n]+|\s//\s")
 _SPACE = re.compile(r"\s+")
 MAX_QUOTE = 400  # characters of one quoted sentence
 
