@@ -53,6 +53,7 @@ class SentenceVerdict:
     context: bool = False
     led_by_third: bool = False  # a third country is the subject ("قالت الأركان التركية …")
     weak: bool = False  # only visit/meeting words
+    subject: list[str] = field(default_factory=list)  # subject exclusions found here
 
     @property
     def both_sides(self) -> bool:
@@ -127,10 +128,11 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
     # Sentences, not mentions: a list of CSTO members is one sentence, not six votes.
     lead = [v for v in verdicts if v.field == "title" or v.index < roles.lead]
     led_by_others = sum(1 for v in lead if v.third) > sum(1 for v in lead if v.first)
+    about = sorted({x for v in verdicts if v.field == "title" or v.index == 0 for x in v.subject})
     evidence = [v for v in verdicts if v.evidence]
     score = min(sum(v.weight for v in evidence), MAX_SCORE)
     result.score = round(score, 2)
-    result.matched = result.score >= spec.threshold and not led_by_others
+    result.matched = result.score >= spec.threshold and not led_by_others and not about
     result.countries = dict(places["country"].most_common())
     result.states = dict(places["state"].most_common())
     result.terms = {k: dict(c.most_common()) for k, c in terms.items() if c}
@@ -138,7 +140,10 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
     best = sorted(evidence, key=lambda v: -v.weight)[:3]
     result.sentences = [quote(v.text) for v in best]
     result.reason = _one_line(topic, best, verdicts, result.matched)
-    if led_by_others and evidence:
+    if about and evidence:
+        result.reason = f"the article is about {', '.join(about)} (title or first sentence)"
+        result.excluded_by = sorted(set(result.excluded_by) | set(about))
+    elif led_by_others and evidence:
         names = [x for v in lead for x in v.third]
         result.reason = (f"the lead is about other countries' cooperation "
                          f"({', '.join(dict.fromkeys(names))}); {roles.first_label} in passing")
@@ -226,10 +231,12 @@ def _judge(topic: Topic, fname: str, index: int, sent: Sentence, weight: float,
                       and coop_start is not None and first_actor[0] < coop_start)
     # An exclusion is relevant when the sentence is at least as much about trade, study or sport
     # as about security: "ازدهار اقتصاد العراق" in a sentence on NATO's mission does not veto it.
-    names = list(dict.fromkeys(excluded_at.values()))
-    words = len({i for i in excluded_at if i not in context_at})
-    strict = [x for x in names if x in roles.strict_exclusions]
-    v.excluded = names if strict or (names and words >= len(context_at)) else []
+    names = [x for x in dict.fromkeys(excluded_at.values())
+             if x not in roles.subject_exclusions]
+    v.subject = [x for x in dict.fromkeys(excluded_at.values()) if x in roles.subject_exclusions]
+    words = len({i for i, x in excluded_at.items()
+                 if i not in context_at and x not in roles.subject_exclusions})
+    v.excluded = names if names and words >= len(context_at) else []
     if v.weak:
         v.weight /= 2
     return v

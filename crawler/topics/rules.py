@@ -104,9 +104,10 @@ class Roles(_Strict):
     weak_cooperation: list[str] = Field(default_factory=list)
     context: list[str] = Field(min_length=1)
     exclude: dict[str, list[str]] = Field(default_factory=dict)
-    # Exclusions that veto their sentence outright; the others only where they outweigh the
-    # sentence's military words (a NATO-mission sentence may mention "اقتصاد العراق").
-    strict_exclusions: list[str] = Field(default_factory=list)
+    # Exclusions that name the article's subject: in the title or first sentence they veto the
+    # article, elsewhere they are asides. The others veto their own sentence where they outweigh
+    # its military words (a NATO-mission sentence may mention "اقتصاد العراق").
+    subject_exclusions: list[str] = Field(default_factory=list)
     not_before: list[str] = Field(default_factory=list)
     not_after: list[str] = Field(default_factory=list)
     # Non-state forces (factions, militias): in a sentence about them, a country is where they
