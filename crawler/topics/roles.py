@@ -288,7 +288,7 @@ def _one_line(topic: Topic, best: list[SentenceVerdict], verdicts: list[Sentence
     if has_second:
         return f"no {roles.first_label} participant: cooperation without the first side"
     if has_first:
-        return f"no {roles.second_label}: the {roles.first_label} side acts elsewhere or alone"
+        return f"no {roles.second_label}: the {roles.first_label} acts elsewhere or alone"
     return "neither side named"
 
 

@@ -1,5 +1,6 @@
-"""E-mail over SMTP (smtplib): plain text, UTF-8, the delivery id as Message-ID so mail clients
-and archives collapse a resend. SMTP 4xx and network errors retry; 5xx is final."""
+"""E-mail over SMTP (smtplib): multipart/alternative — plain text and a right-to-left HTML part
+— UTF-8, the delivery id as Message-ID so mail clients and archives collapse a resend. SMTP 4xx
+and network errors retry; 5xx is final."""
 from __future__ import annotations
 
 import smtplib
@@ -10,6 +11,7 @@ from email.utils import formatdate
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
 from crawler.alerts.config import Channel
+from crawler.alerts.html import html_text
 from crawler.alerts.message import Message, plain_text, subject
 
 # Python's header folding drops the space between two RFC 2047 encoded words when it splits an
@@ -28,6 +30,7 @@ def build_email(channel: Channel, message: Message) -> EmailMessage:
     mail["Message-ID"] = f"<{message.id}@rasad.alerts>"
     mail["X-Rasad-Delivery"] = message.id
     mail.set_content(plain_text(message), charset="utf-8")
+    mail.add_alternative(html_text(message), subtype="html", charset="utf-8")
     return mail
 
 
