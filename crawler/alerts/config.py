@@ -27,6 +27,7 @@ _KIND_KEYS = {
     "email": {"host", "port", "security", "username_env", "password_env", "from", "to",
               "timeout"},
     "jsonl": {"path"},
+    "apprise": {"urls", "urls_env"},
 }
 _COMMON = {"kind", "enabled", "topics", "notices", "mode", "digest", "digest_hour", "burst",
            "retry"}
@@ -59,7 +60,7 @@ def _env_name(value: str | None) -> str | None:
 
 class Channel(_Strict):
     id: str
-    kind: Literal["webhook", "slack", "email", "jsonl"]
+    kind: Literal["webhook", "slack", "email", "jsonl", "apprise"]
     enabled: bool = True
     topics: list[str] = Field(default_factory=list)  # empty: every topic
     notices: bool = False  # operator notices (outlet health incidents) too
@@ -85,8 +86,12 @@ class Channel(_Strict):
     to: list[str] = Field(default_factory=list)
     # jsonl
     path: str | None = None
+    # apprise: Apprise URLs (tgram://…, msteams://…, ntfy://…, json://…); most carry a token,
+    # so `urls_env` (a variable holding one or more URLs, space or comma separated) is preferred.
+    urls: list[str] = Field(default_factory=list)
+    urls_env: str | None = None
 
-    @field_validator("url_env", "secret_env", "username_env", "password_env")
+    @field_validator("url_env", "secret_env", "username_env", "password_env", "urls_env")
     @classmethod
     def _env(cls, v: str | None) -> str | None:
         return _env_name(v)
@@ -99,8 +104,8 @@ class Channel(_Strict):
         return v
 
     def secret_names(self) -> list[str]:
-        return [n for n in (self.url_env, self.secret_env, self.username_env, self.password_env)
-                if n]
+        return [n for n in (self.url_env, self.secret_env, self.username_env, self.password_env,
+                            self.urls_env) if n]
 
     def missing_env(self) -> list[str]:
         """Environment variables the channel needs that are not set."""
@@ -167,6 +172,14 @@ def _kind_problem(c: Channel) -> str | None:
         return "key 'password_env': give both 'username_env' and 'password_env' or neither"
     if c.kind == "jsonl" and not c.path:
         return "key 'path': missing required key"
+    if c.kind == "apprise":
+        if bool(c.urls) == bool(c.urls_env):
+            return "key 'urls': give exactly one of 'urls' and 'urls_env'"
+        from crawler.alerts.channels.apprise_channel import unsupported
+
+        bad = unsupported(c.urls)
+        if bad:
+            return f"key 'urls': not an Apprise URL Apprise can send to: {bad!r}"
     return None
 
 

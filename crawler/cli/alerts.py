@@ -118,6 +118,7 @@ def dispatch(db_path: str, alerts_path: str | None, only: str | None, flush_dige
     config = _config(alerts_path)
     if only and only not in config.channels:
         raise click.ClickException(f"{config.path}: no channel {only!r}")
+    _check_topics(config)
     if retry_failed:
         db = connect(db_path)
         try:
@@ -129,6 +130,18 @@ def dispatch(db_path: str, alerts_path: str | None, only: str | None, flush_dige
     print_report(report, as_json)
     if report.total("failed"):
         sys.exit(1)
+
+
+def _check_topics(config: Any) -> None:
+    """A channel naming a topic the topics file does not define is a config error."""
+    from crawler.alerts.config import AlertConfigError
+    from crawler.alerts.listener import load_topics_cached
+    from crawler.topics import TopicConfigError
+
+    try:
+        config.check_topics(load_topics_cached())
+    except (AlertConfigError, TopicConfigError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def print_report(report: Any, as_json: bool = False, err: bool = False) -> None:

@@ -17,6 +17,9 @@ def sender_for(channel: Channel, base_dir: Path) -> Sender:
     if channel.kind == "slack":
         from crawler.alerts.channels.http import SlackSender
         return SlackSender(channel)
+    if channel.kind == "apprise":
+        from crawler.alerts.channels.apprise_channel import AppriseSender
+        return AppriseSender(channel)
     if channel.kind == "email":
         from crawler.alerts.channels.email import EmailSender
         return EmailSender(channel)
