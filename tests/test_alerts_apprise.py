@@ -14,8 +14,14 @@ from crawler.alerts.dispatcher import KILL_AFTER_SEND
 from storage.alerts import list_alerts
 from storage.db import connect
 from storage.outbox import attempts_of
+from tests import test_alerts_webhook as webhook_tests
 from tests.conftest import rasad
-from tests.test_alerts_webhook import dispatch, partnership, receiver, setup_store  # noqa: F401
+
+# The webhook tests' real local receiver and store helpers, shared (fixtures by assignment).
+receiver = webhook_tests.receiver
+partnership = webhook_tests.partnership
+dispatch = webhook_tests.dispatch
+setup_store = webhook_tests.setup_store
 
 _ID = re.compile(r"rasad alert (\S+) \(channel")
 
@@ -110,8 +116,8 @@ def test_channel_naming_an_unknown_topic_is_a_config_error(tmp_path: Path) -> No
     path.write_text('[channels.chat]\nkind = "apprise"\nurls = ["json://localhost/x"]\n'
                     'topics = ["partnerships"]\n', encoding="utf-8")
     cfg = load_alerts(path)
-    with pytest.raises(AlertConfigError, match=re.escape(f"{path}: channel 'chat': key "
-                                                          "'topics': unknown topic 'partnerships'")):
+    expected = f"{path}: channel 'chat': key 'topics': unknown topic 'partnerships'"
+    with pytest.raises(AlertConfigError, match=re.escape(expected)):
         cfg.check_topics(["partnership", "regional_military_cooperation"])
     proc = rasad("alerts", "dispatch", "--db", str(tmp_path / "t.db"), "--alerts", str(path),
                  check=False)
