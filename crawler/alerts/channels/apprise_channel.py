@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
+from typing import Literal
 
 import apprise
+from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
-from crawler.alerts.config import Channel
+from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, plain_text, subject
 
 _SPLIT = re.compile(r"[\s,]+")
@@ -28,8 +31,32 @@ def unsupported(urls: list[str]) -> str | None:
     return None
 
 
+class AppriseChannel(Channel):
+    kind: Literal["apprise"] = "apprise"
+    # Apprise URLs (tgram://…, msteams://…, ntfy://…, json://…); most carry a token, so
+    # `urls_env` (a variable holding one or more URLs, space or comma separated) is preferred.
+    urls: list[str] = Field(default_factory=list)
+    urls_env: str | None = None
+
+    @field_validator("urls_env")
+    @classmethod
+    def _env(cls, v: str | None) -> str | None:
+        return env_name(v)
+
+    def problem(self) -> str | None:
+        if bool(self.urls) == bool(self.urls_env):
+            return "key 'urls': give exactly one of 'urls' and 'urls_env'"
+        bad = unsupported(self.urls)
+        if bad:
+            return f"key 'urls': not an Apprise URL Apprise can send to: {bad!r}"
+        return None
+
+    def make_sender(self, base_dir: Path) -> AppriseSender:
+        return AppriseSender(self)
+
+
 class AppriseSender:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: AppriseChannel) -> None:
         self.channel = channel
         self.urls = list(channel.urls) or split_urls(env(channel.urls_env) or "")
         # Apprise URLs embed tokens: never echo them into logs or the alerts table.
