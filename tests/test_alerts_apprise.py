@@ -4,13 +4,17 @@ config errors naming file, channel and key."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from crawler.alerts.config import AlertConfigError, load_alerts
-from crawler.alerts.dispatcher import KILL_AFTER_SEND
 from storage.alerts import list_alerts
 from storage.db import connect
 from storage.outbox import attempts_of
@@ -63,8 +67,15 @@ def test_apprise_kill_after_send_resends_the_same_id_once(tmp_path, receiver, pa
     rx = receiver()
     db_path = setup_store(tmp_path, partnership, apprise_toml(json_url(rx)))
     args = ("alerts", "dispatch", "--db", str(db_path), "--alerts", str(tmp_path / "alerts.toml"))
-    killed = rasad(*args, check=False, env={KILL_AFTER_SEND: "1"})
-    assert killed.returncode == -9, killed.stderr
+    # The receiver has the message and kills the dispatcher before it can record the answer.
+    started = threading.Event()
+    victim: list[subprocess.Popen] = []
+    rx.on_request = lambda: started.wait(10) and os.kill(victim[0].pid, signal.SIGKILL)
+    victim.append(subprocess.Popen([str(Path(sys.executable).parent / "rasad"), *args],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    started.set()
+    _, err = victim[0].communicate(timeout=120)
+    assert victim[0].returncode == -9, err
     assert len(rx.requests) == 1
     rasad(*args)
     rasad(*args)

@@ -104,12 +104,13 @@ def test_regional_topic_is_stored_but_not_alerted_by_default() -> None:
     topics = load_topics()
     assert topics["partnership"].alert is True
     assert topics["regional_military_cooperation"].alert is False
-    from crawler.alerts.config import AlertsConfig, Channel
+    from crawler.alerts.channels.jsonl import JsonlChannel
+    from crawler.alerts.config import AlertsConfig
 
     cfg = AlertsConfig(path="x", channels={
-        "all": Channel(id="all", kind="jsonl", path="a.jsonl"),
-        "named": Channel(id="named", kind="jsonl", path="b.jsonl",
-                         topics=["regional_military_cooperation"])})
+        "all": JsonlChannel(id="all", path="a.jsonl"),
+        "named": JsonlChannel(id="named", path="b.jsonl",
+                              topics=["regional_military_cooperation"])})
     assert [c.id for c in cfg.enabled("regional_military_cooperation", False)] == ["named"]
     assert [c.id for c in cfg.enabled("partnership", True)] == ["all"]
 
