@@ -31,8 +31,9 @@ _ID = re.compile(r"rasad alert (\S+) \(channel")
 
 
 def apprise_toml(url: str, extra: str = "") -> str:
+    # The receiver is on loopback: allowed only when the channel says so.
     return ('[retry]\nbackoff = 0.05\nmax_attempts = 4\n\n[channels.chat]\nkind = "apprise"\n'
-            f'urls = ["{url}"]\n{extra}')
+            f'urls = ["{url}"]\nallow_private = true\n{extra}')
 
 
 def json_url(rx) -> str:
@@ -100,14 +101,28 @@ def test_apprise_urls_from_environment_are_redacted(tmp_path, receiver, partners
     url = json_url(rx) + "?token=s3cr3t-token"
     monkeypatch.setenv("RASAD_TEST_APPRISE", url)
     toml = ('[retry]\nbackoff = 0.05\nmax_attempts = 4\n\n[channels.chat]\nkind = "apprise"\n'
-            'urls_env = "RASAD_TEST_APPRISE"\n')
+            'urls_env = "RASAD_TEST_APPRISE"\nallow_private = true\n')
     db_path = setup_store(tmp_path, partnership, toml)
     dispatch(db_path)
     [row] = list_alerts(connect(db_path))
     assert row["status"] == "failed" and "s3cr3t" not in (row["last_error"] or "")
 
 
+def test_apprise_loopback_target_refused_without_allow_private(tmp_path, receiver, partnership,
+                                                               monkeypatch):
+    rx = receiver()
+    monkeypatch.setenv("RASAD_TEST_APPRISE", json_url(rx))
+    toml = ('[retry]\nbackoff = 0.05\nmax_attempts = 4\n\n[channels.chat]\nkind = "apprise"\n'
+            'urls_env = "RASAD_TEST_APPRISE"\n')
+    db_path = setup_store(tmp_path, partnership, toml)
+    report = dispatch(db_path)
+    assert report.channels["chat"].failed == 1 and rx.requests == []
+    [row] = list_alerts(connect(db_path))
+    assert row["last_error"].startswith("refused: ")
+
+
 @pytest.mark.parametrize(("body", "message"), [
+    ('kind = "apprise"\nurls = ["json://127.0.0.1:9/x"]\n', r"channel 'chat': key 'urls': "),
     ('kind = "apprise"\nurls = ["nope://x"]\n',
      r"channel 'chat': key 'urls': not an Apprise URL Apprise can send to: 'nope://x'"),
     ('kind = "apprise"\n', r"channel 'chat': key 'urls': give exactly one of"),
@@ -124,7 +139,7 @@ def test_apprise_config_errors_name_file_channel_and_key(tmp_path: Path, body: s
 
 def test_channel_naming_an_unknown_topic_is_a_config_error(tmp_path: Path) -> None:
     path = tmp_path / "alerts.toml"
-    path.write_text('[channels.chat]\nkind = "apprise"\nurls = ["json://localhost/x"]\n'
+    path.write_text('[channels.chat]\nkind = "apprise"\nurls = ["json://alerts.example.org/x"]\n'
                     'topics = ["partnerships"]\n', encoding="utf-8")
     cfg = load_alerts(path)
     expected = f"{path}: channel 'chat': key 'topics': unknown topic 'partnerships'"
@@ -132,5 +147,5 @@ def test_channel_naming_an_unknown_topic_is_a_config_error(tmp_path: Path) -> No
         cfg.check_topics(["partnership", "regional_military_cooperation"])
     proc = rasad("alerts", "dispatch", "--db", str(tmp_path / "t.db"), "--alerts", str(path),
                  check=False)
-    assert proc.returncode == 1 and f"{path}: channel 'chat': key 'topics'" in proc.stderr
+    assert proc.returncode != 0 and f"{path}: channel 'chat': key 'topics'" in proc.stderr
     assert "Traceback" not in proc.stderr

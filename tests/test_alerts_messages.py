@@ -89,6 +89,6 @@ def test_feedback_is_stored_and_scored(tmp_path: Path, partnership) -> None:
     assert f"wrong: alert {first}" in report and "rule groups: " in report
     assert "note: not a US exercise" in report
     missing = rasad("alerts", "feedback", "999", "right", "--db", str(db_path), check=False)
-    assert missing.returncode == 1 and "no alert 999" in missing.stderr
+    assert missing.returncode == 2 and "no alert 999" in missing.stderr
     bad = rasad("alerts", "feedback", str(first), "maybe", "--db", str(db_path), check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

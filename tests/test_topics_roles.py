@@ -207,4 +207,4 @@ def test_bad_labels_file_is_one_clear_line(tmp_path: Path, line: str, message: s
     with pytest.raises(LabelsError, match=message):
         load_labels(path, "partnership")
     proc = rasad("topics", "backtest", "--labels", str(path), check=False)
-    assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr

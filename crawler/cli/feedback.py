@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from crawler.cli.alerts import alerts
+from crawler.cli.errors import UsageFailure
 from crawler.cli.options import db_option
 
 
@@ -22,18 +23,15 @@ def feedback(alert_id: int, verdict: str, note: str | None, db_path: str) -> Non
     Example:
         rasad alerts feedback 42 wrong --note "Russia-Tajikistan drill" --db rasad.db
     """
-    from pathlib import Path
-
+    from crawler.cli.options import existing_store
     from storage.db import connect
     from storage.feedback import UnknownAlert, record_feedback
 
-    if not Path(db_path).exists():
-        raise click.ClickException(f"{db_path}: no such database")
-    db = connect(db_path)
+    db = connect(existing_store(db_path))
     try:
         row = record_feedback(db, alert_id, verdict, note)
     except UnknownAlert:
-        raise click.ClickException(
+        raise UsageFailure(
             f"{db_path}: no alert {alert_id} (see `rasad alerts list`)") from None
     finally:
         db.conn.close()

@@ -3,11 +3,13 @@ matched or not."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import click
 
 from crawler.cli import main
+from crawler.cli.filtering import DateParam, check_known
 from crawler.cli.options import db_option, topics_option
 
 
@@ -51,14 +53,15 @@ def topics() -> None:
               help="Score TOPIC on a labelled JSON Lines file (title, text, label) instead of "
                    "the store: precision, recall, every miss and false alarm with its reason.")
 @click.option("--split", help="With --labels: only rows whose `split` is this (e.g. holdout).")
-@click.option("--since", metavar="DATE", help="Only articles published on or after DATE "
-              "(YYYY-MM-DD; undated articles count by the day they were first seen).")
+@click.option("--since", type=DateParam(), metavar="DATE",
+              help="Only articles published on or after DATE (YYYY-MM-DD, or 7d / 2w back; "
+                   "undated articles count by the day they were first seen).")
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table, or json: one object per matching article "
                                       "(with --labels: one report object).")
 def backtest(topic_id: str, db_path: str, topics_path: str | None, labels_path: str | None,
-             split: str | None, since: str | None, outlet: str | None, fmt: str) -> None:
+             split: str | None, since: date | None, outlet: str | None, fmt: str) -> None:
     """Run TOPIC's rule (default: partnership) over the stored articles and show the alerts it
     would have sent; then score it on the readers' verdicts (`rasad alerts feedback`), listing
     the rule groups that fired on the alerts marked wrong. With --labels, score it on a
@@ -86,7 +89,8 @@ def backtest(topic_id: str, db_path: str, topics_path: str | None, labels_path: 
     from crawler.cli.backtest_report import feedback_report, store_report
 
     db = _db(db_path)
-    store_report(db, topic, since, outlet, fmt)
+    check_known(db, (outlet,) if outlet else (), None)
+    store_report(db, topic, since.isoformat() if since else None, outlet, fmt)
     feedback_report(db, topic, fmt)
 
 
