@@ -50,6 +50,11 @@ def main() -> int:
               "hard negative; third crawl ==")
         alerts_demo.publish(mirror)
         _rasad(*crawl, env=env)
+        print("\n== a backfill: a new store, `--alert-backfill` on one outlet: one digest ==")
+        backfill = DATA / "backfill"
+        backfill.mkdir()
+        _rasad("crawl", "--config", "config/demo.toml", "--outlet", "alqaed",
+               "--alert-backfill", "--db", str(backfill / "rasad.db"), env=env)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         print("\n== stored articles per outlet ==")
         for outlet, count, dated in conn.execute(
@@ -64,6 +69,8 @@ def main() -> int:
             print(f"  {published or '?':<10}  {outlet:<15} {title}\n  {'':<10}  {url}")
     print("\n== alerts fired (JSON Lines channel: demo-data/alerts.jsonl) ==")
     alerts_demo.show(db, DATA / "alerts.jsonl")
+    print("\n== the backfill's digest (demo-data/backfill/alerts.jsonl) ==")
+    alerts_demo.show(DATA / "backfill" / "rasad.db", DATA / "backfill" / "alerts.jsonl")
     print(f"\ndatabase: {db}")
     print("\nopen the web view (articles, search, partnership map, charts) with:")
     exe = os.path.relpath(Path(sys.executable).parent / "rasad", ROOT)
