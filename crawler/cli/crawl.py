@@ -23,9 +23,12 @@ from crawler.cli.options import config_option, db_option, load
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log, -vv: DEBUG.")
 @click.option("--alert-backfill", is_flag=True,
               help="Alert on an outlet's first crawl too (default: a baseline, not alerted).")
+@click.option("--redis", "redis_url", metavar="URL", envvar="RASAD_REDIS", show_envvar=True,
+              help="Work as one of several workers sharing the outlets' frontier on this Redis "
+                   "(redis://HOST:PORT/DB); articles go to `rasad ingest`, --db is not used.")
 def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
           outlet_ids: tuple[str, ...], delay: float | None, as_json: bool, verbose: int,
-          alert_backfill: bool) -> None:
+          alert_backfill: bool, redis_url: str | None) -> None:
     """Crawl the configured outlets once and store new articles.
 
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
@@ -37,6 +40,7 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --outlet maseer --outlet alqaed
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
+        rasad crawl --redis redis://10.0.0.5:6379/0        # a worker (see rasad ingest)
     """
     from crawler.service.runner import crawl as run_crawl
     from storage.versions import parse_threshold
@@ -51,6 +55,11 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
+    if redis_url:
+        from crawler.cli.worker import crawl_worker
+
+        crawl_worker(config, outlets, redis_url, moved, overrides, delay, as_json)
+        return
     alerts_hooks.before_crawl(alert_backfill)
     results = run_crawl(config, [o.id for o in outlets], db_path, moved, overrides)
     failed = 0
