@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 PREFIX = "rasad"
 STREAM = f"{PREFIX}:articles"  # workers → writer: articles and round start/end records
@@ -19,6 +21,7 @@ WRITER_SEEN = f"{PREFIX}:writer:seen"  # hash: last commit time, articles writte
 WORKERS = f"{PREFIX}:workers"  # zset: worker id → last heartbeat (unix seconds)
 KNOWN_READY = f"{PREFIX}:known:ready"  # set by the writer once the stored URLs are published
 RUNS = f"{PREFIX}:runs"  # hash: "<outlet>:<round>" → crawl_runs.id (the writer's)
+RETRIES = 40
 
 
 def worker_key(worker_id: str) -> str:
@@ -55,10 +58,14 @@ def connect(url: str) -> redis.Redis:
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss", "unix"):
         raise ValueError(f"--redis {url!r}: expected redis://HOST:PORT/DB")
+    # A Redis restart (persistence on) is ridden out: every command is retried, with backoff,
+    # for about half a minute before the error reaches the caller.
+    retry = Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=RETRIES)
     client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30,
-                                  health_check_interval=30)
-    try:
-        client.ping()
+                                  health_check_interval=30, retry=retry,
+                                  retry_on_error=[redis.ConnectionError, redis.TimeoutError])
+    try:  # without retries: a wrong URL is reported at once
+        redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10).ping()
     except redis.RedisError as exc:
         raise ValueError(f"--redis {url}: cannot reach Redis ({exc})") from None
     return client
