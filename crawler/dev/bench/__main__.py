@@ -13,6 +13,7 @@ SECTIONS = {
     "incremental": "crawler.dev.bench.incremental",
     "search": "crawler.dev.bench.search",
     "ingest": "crawler.dev.bench.ingest",
+    "workers": "crawler.dev.bench.workers",
 }
 
 
