@@ -1,7 +1,22 @@
-"""Scrapy settings for rasad (scrapy.cfg points here). rasad's own settings start with RASAD_."""
+"""Scrapy settings for rasad (scrapy.cfg points here). rasad's own settings start with RASAD_.
+
+The one module that reads the environment (with the CLI, whose options pass the same knobs as
+settings): every other module gets its configuration as a Scrapy setting (`from_crawler`) or a
+constructor argument."""
 from __future__ import annotations
 
 import os
+
+
+def _on(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def secret(name: str) -> str | None:
+    """The value of the environment variable an alert channel names for a secret (read when a
+    message is sent, never stored or logged), or None when it is unset or empty."""
+    return os.environ.get(name) or None
+
 
 BOT_NAME = "rasad"
 SPIDER_MODULES = ["spiders"]
@@ -15,6 +30,18 @@ RASAD_DB = os.environ.get("RASAD_DB", "rasad.db")
 RASAD_ORIGINS = os.environ.get("RASAD_ORIGINS", "")
 # Share of words (0-1) from which a changed article is a material update (storage/versions.py).
 RASAD_MATERIAL_CHANGE = os.environ.get("RASAD_MATERIAL_CHANGE", "")
+# Topic rules and alert channels of the topic listener (`--topics`, `--alerts`; empty: the
+# files in config/), and whether an outlet's first crawl alerts too (`--alert-backfill`).
+RASAD_TOPICS = os.environ.get("RASAD_TOPICS", "")
+RASAD_ALERTS = os.environ.get("RASAD_ALERTS", "")
+RASAD_ALERT_BACKFILL = _on("RASAD_ALERT_BACKFILL", "0")
+# Progress display (crawler/components/progress.py): auto, tty, lines or off; seconds between
+# lines (empty: 0.5 on a terminal, 10 otherwise).
+RASAD_PROGRESS = os.environ.get("RASAD_PROGRESS", "auto")
+RASAD_PROGRESS_INTERVAL = os.environ.get("RASAD_PROGRESS_INTERVAL", "")
+# Worker mode (crawler/cluster/): seconds after its last heartbeat that a worker counts as dead
+# and its leased requests go back to the shared queue (longer than any page's extraction).
+RASAD_WORKER_TTL = float(os.environ.get("RASAD_WORKER_TTL", "10"))
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True
@@ -49,7 +76,7 @@ EXTENSIONS = {
 }
 # Incremental crawls (crawler/components/incremental.py); RASAD_CONDITIONAL=0 reads every page
 # again.
-RASAD_CONDITIONAL = os.environ.get("RASAD_CONDITIONAL", "1") not in ("0", "false", "off")
+RASAD_CONDITIONAL = _on("RASAD_CONDITIONAL", "1")
 DOWNLOADER_MIDDLEWARES = {  # 540: sees final responses
     "crawler.components.incremental.ConditionalRequests": 540,
 }

@@ -51,7 +51,7 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
         if exc_type is None:
             self.conn.execute("COMMIT")
         else:

@@ -75,10 +75,6 @@ class SearchListener:
         index_article(conn, article_id)
 
 
-def pending_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
-
-
 def catch_up(db: sqlite_utils.Database, batch: int = _BATCH) -> int:
     """Index every article in `search_pending`; returns how many rows it processed. Short
     transactions, so a crawl writing at the same time waits at most one batch."""

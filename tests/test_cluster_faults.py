@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MIRROR_CONFIG, origin_args, rasad
-from redisd import RedisServer, cluster_status, drained, spawn, wait_written
+from redisd import RedisServer, drained, spawn, wait_written
 
 from crawler.cluster import keys
 from crawler.links.urls import canonical
@@ -45,10 +45,6 @@ def _worker(mirror: object, redis_url: str, db: Path, i: int) -> object:
     return spawn("crawl", "--redis", redis_url, "--config", str(MIRROR_CONFIG),
                  *origin_args(mirror), "--json", env=FAST_TTL,
                  log=db.with_name(f"worker-{i}.log"))
-
-
-def _written(redis_url: str) -> int:
-    return cluster_status(redis_url, MIRROR_CONFIG)["writer"]["articles"]
 
 
 def _wait_exit(proc: object, timeout: float = 150) -> list[dict]:

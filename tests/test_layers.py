@@ -98,3 +98,35 @@ def test_the_check_catches_relative_and_dev_imports() -> None:
         "crawler.components.probe:1: crawler/ imports spiders.base (spiders/ is above it)",
     ]
     assert violations("spiders.probe", "from storage.db import now_iso\n") == []
+
+
+# Settings flow one way: only the settings module and the command-line front ends (the CLI and
+# the dev tools' `python -m` entry points) read the environment; the rest is passed down.
+MAY_READ_ENV = ("crawler.settings", "crawler.cli", "crawler.dev")
+
+
+def env_reads(source: str) -> list[int]:
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb") \
+                and isinstance(node.value, ast.Name) and node.value.id == "os":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os" and \
+                any(a.name in ("environ", "getenv", "environb") for a in node.names):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_settings_and_cli_read_the_environment(path: Path) -> None:
+    name = module_name(path)
+    if any(within(name, p) for p in MAY_READ_ENV):
+        return
+    assert env_reads(path.read_text(encoding="utf-8")) == [], \
+        f"{name} reads the environment: make it a setting or an option passed down"
+
+
+def test_the_environment_check_sees_reads() -> None:
+    assert env_reads("import os\nx = os.environ.get('A')\n") == [2]
+    assert env_reads("from os import getenv\n") == [1]
+    assert env_reads("import os\nx = os.getpid()\n") == []

@@ -3,13 +3,12 @@ the article's verdict for every topic in article_topics and, for a new article t
 one alert_outbox row per subscribed channel — so an article and its alert commit together or not
 at all.
 
-Configuration: RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS (default
-config/alerts.toml), RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad crawl
---alert-backfill`).
+Settings (read in `from_crawler`): RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS
+(default config/alerts.toml), RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad
+crawl --alert-backfill`).
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -19,7 +18,6 @@ from crawler.alerts.config import AlertsConfig, load_alerts
 from storage.alerts import BASELINE, PENDING, enqueue, outlet_in_baseline, record_topic, story_of
 from storage.record import Article
 
-BACKFILL_ENV = "RASAD_ALERT_BACKFILL"
 _lock = threading.Lock()
 _topics_cache: dict[tuple[str, float], dict[str, Any]] = {}
 
@@ -29,17 +27,13 @@ def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
     from crawler.topics import load_topics
     from crawler.topics.rules import DEFAULT_TOPICS
 
-    p = Path(path or os.environ.get("RASAD_TOPICS") or DEFAULT_TOPICS)
+    p = Path(path or DEFAULT_TOPICS)
     key = (str(p.resolve()), p.stat().st_mtime if p.exists() else 0.0)
     with _lock:
         if key not in _topics_cache:
             _topics_cache.clear()
             _topics_cache[key] = load_topics(p)
         return _topics_cache[key]
-
-
-def backfill_requested() -> bool:
-    return os.environ.get(BACKFILL_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def verdict_why(m: Any, label: str) -> dict[str, Any]:
@@ -85,4 +79,7 @@ class TopicListener:
     @classmethod
     def from_crawler(cls, crawler: Any) -> TopicListener:
         """Built by the storage pipeline (RASAD_STORE_LISTENERS)."""
-        return cls(load_topics_cached(), load_alerts(), backfill_requested())
+        settings = crawler.settings
+        return cls(load_topics_cached(settings.get("RASAD_TOPICS") or None),
+                   load_alerts(settings.get("RASAD_ALERTS") or None),
+                   settings.getbool("RASAD_ALERT_BACKFILL"))

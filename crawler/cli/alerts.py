@@ -11,11 +11,7 @@ from typing import Any
 import click
 
 from crawler.cli import main
-from crawler.cli.options import db_option
-
-alerts_option = click.option(
-    "--alerts", "alerts_path", type=click.Path(dir_okay=False), envvar="RASAD_ALERTS",
-    default=None, show_envvar=True, help="Alert channels file (default: config/alerts.toml).")
+from crawler.cli.options import alerts_option, db_option
 
 
 def _config(alerts_path: str | None) -> Any:
@@ -204,29 +200,25 @@ def now_date() -> str:
 
 
 # --- hooks for `rasad crawl` ------------------------------------------------------------------
-def before_crawl(backfill: bool) -> None:
+def before_crawl(alerts_path: str | None, topics_path: str | None) -> None:
     """Check the topic and alert files before crawling (a bad file must not surface mid-crawl
-    inside Scrapy), and pass --alert-backfill to the store's listener."""
-    import os
-
+    inside Scrapy)."""
     from crawler.alerts.config import AlertConfigError
-    from crawler.alerts.listener import BACKFILL_ENV, load_topics_cached
+    from crawler.alerts.listener import load_topics_cached
     from crawler.topics import TopicConfigError
 
     try:
-        _config(None).check_topics(load_topics_cached())
+        _config(alerts_path).check_topics(load_topics_cached(topics_path))
     except (AlertConfigError, TopicConfigError) as exc:
         raise click.ClickException(str(exc)) from None
-    if backfill:
-        os.environ[BACKFILL_ENV] = "1"
 
 
-def after_crawl(db_path: str, as_json: bool) -> None:
+def after_crawl(db_path: str, alerts_path: str | None, as_json: bool) -> None:
     """Send what the pass queued, when a channel is enabled. A failing channel is reported, it
     does not fail the crawl (its alerts stay in the outbox for the next dispatch)."""
     from crawler.alerts.dispatcher import dispatch_pending
 
-    config = _config(None)
+    config = _config(alerts_path)
     if not config.enabled():
         return
     try:

@@ -9,7 +9,7 @@ import click
 
 from crawler.cli import alerts as alerts_hooks
 from crawler.cli import main
-from crawler.cli.options import config_option, db_option, load
+from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
 @main.command()
@@ -21,14 +21,21 @@ from crawler.cli.options import config_option, db_option, load
               help="Override every outlet's delay between requests (seconds).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON Lines.")
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log, -vv: DEBUG.")
-@click.option("--alert-backfill", is_flag=True,
+@click.option("--alert-backfill", is_flag=True, envvar="RASAD_ALERT_BACKFILL",
               help="Alert on an outlet's first crawl too (default: a baseline, not alerted).")
+@alerts_option
+@topics_option
+@click.option("--progress", type=click.Choice(["auto", "tty", "lines", "off"]),
+              envvar="RASAD_PROGRESS", default="auto", show_default=True, show_envvar=True,
+              help="Progress display: a live line per outlet (tty), a line every "
+                   "RASAD_PROGRESS_INTERVAL seconds (lines), or none.")
 @click.option("--redis", "redis_url", metavar="URL", envvar="RASAD_REDIS", show_envvar=True,
               help="Work as one of several workers sharing the outlets' frontier on this Redis "
                    "(redis://HOST:PORT/DB); articles go to `rasad ingest`, --db is not used.")
 def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
           outlet_ids: tuple[str, ...], delay: float | None, as_json: bool, verbose: int,
-          alert_backfill: bool, redis_url: str | None) -> None:
+          alert_backfill: bool, alerts_path: str | None, topics_path: str | None,
+          progress: str, redis_url: str | None) -> None:
     """Crawl the configured outlets once and store new articles.
 
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
@@ -55,12 +62,15 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
-    if redis_url:
+    if redis_url:  # a worker: topics and alerts are the writer's
         from crawler.cli.worker import crawl_worker
 
+        overrides["RASAD_PROGRESS"] = progress
         crawl_worker(config, outlets, redis_url, moved, overrides, delay, as_json)
         return
-    alerts_hooks.before_crawl(alert_backfill)
+    alerts_hooks.before_crawl(alerts_path, topics_path)
+    overrides.update(RASAD_ALERTS=alerts_path or "", RASAD_TOPICS=topics_path or "",
+                     RASAD_ALERT_BACKFILL=alert_backfill, RASAD_PROGRESS=progress)
     results = run_crawl(config, [o.id for o in outlets], db_path, moved, overrides)
     failed = 0
     for result in results:
@@ -77,6 +87,6 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
                        f"({result.finish_reason})")
         if result.finish_reason != "finished" or (c["pages_fetched"] == 0 and c["errors"]):
             failed += 1
-    alerts_hooks.after_crawl(db_path, as_json)
+    alerts_hooks.after_crawl(db_path, alerts_path, as_json)
     if failed == len(results) and results:
         sys.exit(1)

@@ -31,3 +31,11 @@ def load(config_path: str | None, origins: tuple[str, ...]) -> tuple[Config, dic
     moved = parse_origins(origins)
     return load_config(config_path, moved), moved
 
+
+
+alerts_option = click.option(
+    "--alerts", "alerts_path", type=click.Path(dir_okay=False), envvar="RASAD_ALERTS",
+    default=None, show_envvar=True, help="Alert channels file (default: config/alerts.toml).")
+topics_option = click.option(
+    "--topics", "topics_path", type=click.Path(dir_okay=False), envvar="RASAD_TOPICS",
+    default=None, show_envvar=True, help="Topic rules file (default: config/topics.toml).")

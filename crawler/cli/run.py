@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
 
 from crawler.cli import main
-from crawler.cli.options import config_option, db_option, load
+from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
 @main.command()
@@ -27,11 +28,14 @@ from crawler.cli.options import config_option, db_option, load
               help="Stop a crawl that runs longer than this.")
 @click.option("--health-every", default=900.0, show_default=True, type=click.FloatRange(1),
               metavar="SECONDS", help="Health checks between crawls (stale outlets).")
+@alerts_option
+@topics_option
 @click.option("-v", "--verbose", count=True, help="-v: scheduler details and Scrapy INFO log "
               "of the crawls, -vv: DEBUG.")
 def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
         outlet_ids: tuple[str, ...], parallel: int, jitter: float | None, grace: float,
-        crawl_timeout: float, health_every: float, verbose: int) -> None:
+        crawl_timeout: float, health_every: float, alerts_path: str | None,
+        topics_path: str | None, verbose: int) -> None:
     """Crawl every outlet on its schedule until stopped (SIGTERM or Ctrl-C).
 
     Each outlet is crawled every `interval` (or on its `cron` line, UTC) from the config, in
@@ -53,7 +57,10 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     options = Options(db_path=db_path, config_path=config_path, origins=moved,
                       parallel=parallel, jitter=jitter, grace=grace,
-                      crawl_timeout=crawl_timeout, health_every=health_every, verbose=verbose)
+                      crawl_timeout=crawl_timeout, health_every=health_every, verbose=verbose,
+                      alerts_path=alerts_path, topics_path=topics_path,
+                      # the crawls' progress goes to the service log: lines unless told
+                      progress=os.environ.get("RASAD_PROGRESS") or "lines")
     try:
         Service(config, outlets, options).serve()
     except ServiceError as exc:

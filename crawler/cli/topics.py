@@ -8,11 +8,7 @@ from typing import Any
 import click
 
 from crawler.cli import main
-from crawler.cli.options import db_option
-
-topics_option = click.option(
-    "--topics", "topics_path", type=click.Path(dir_okay=False), envvar="RASAD_TOPICS",
-    default=None, show_envvar=True, help="Topic rules file (default: config/topics.toml).")
+from crawler.cli.options import db_option, topics_option
 
 
 def _topics(path: str | None) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import click
 
 from crawler.cli import main
-from crawler.cli.options import config_option, db_option, load
+from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
 def crawl_worker(config: Any, outlets: list[Any], url: str, origins: dict[str, str],
@@ -63,12 +64,15 @@ def crawl_worker(config: Any, outlets: list[Any], url: str, origins: dict[str, s
 @click.option("--drain", is_flag=True,
               help="Exit once the stream is empty, no crawl round runs and no worker is alive "
                    "(default: run until SIGTERM or Ctrl-C).")
-@click.option("--alert-backfill", is_flag=True,
+@click.option("--alert-backfill", is_flag=True, envvar="RASAD_ALERT_BACKFILL",
               help="Alert on an outlet's first crawl too (default: a baseline, not alerted).")
+@alerts_option
+@topics_option
 @click.option("--json", "as_json", is_flag=True, help="Print the final counts as JSON.")
 @click.option("-v", "--verbose", count=True, help="-v: log each round, -vv: debug.")
 def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redis_url: str,
-           drain: bool, alert_backfill: bool, as_json: bool, verbose: int) -> None:
+           drain: bool, alert_backfill: bool, alerts_path: str | None, topics_path: str | None,
+           as_json: bool, verbose: int) -> None:
     """Write what the workers found into the store: the one writer of worker mode.
 
     Reads the articles that `rasad crawl --redis` workers push to Redis and stores each
@@ -86,19 +90,26 @@ def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redi
     from crawler.cli import alerts as alerts_hooks
     from crawler.cluster import keys
     from crawler.cluster.ingest import Writer, WriterBusy, stats_json
+    from storage.versions import parse_threshold
 
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
                         format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     config, _ = load(config_path, origins)
-    alerts_hooks.before_crawl(alert_backfill)  # checks the topic and alert files
+    alerts_hooks.before_crawl(alerts_path, topics_path)  # checks the topic and alert files
+    try:  # checked here so a bad value is one clear line, not a traceback from the store
+        parse_threshold(os.environ.get("RASAD_MATERIAL_CHANGE"))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     try:
         server = keys.connect(redis_url)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    writer = Writer(server, db_path, config)
+    writer = Writer(server, db_path, config, {
+        "RASAD_ALERTS": alerts_path or "", "RASAD_TOPICS": topics_path or "",
+        "RASAD_ALERT_BACKFILL": alert_backfill})
     stopping = []
 
-    def stop(signum: int, frame: Any) -> None:
+    def stop(signum: int, _frame: Any) -> None:
         stopping.append(signum)  # finish the article in hand, then leave
 
     signal.signal(signal.SIGTERM, stop)

@@ -157,10 +157,6 @@ class Frontier:
         return int(self._finish(keys=[k.requests, k.inflight, k.round, keys.STREAM],
                                 args=[now, self.worker_id, k.outlet]))
 
-    def round_running(self) -> bool:
-        state = self.server.hget(self.keys.round, "state")
-        return state == b"running"
-
     def add_stats(self, deltas: dict[str, float]) -> None:
         if not deltas or self.round_id is None:
             return

@@ -56,17 +56,22 @@ class WriterBusy(Exception):
 
 class Writer:
     def __init__(self, server: redis.Redis, db_path: str, config: Config,
-                 material_change: float | None = None) -> None:
+                 overrides: dict[str, Any] | None = None) -> None:
+        """`overrides`: Scrapy settings on top of crawler/settings.py, as a crawl's (RASAD_TOPICS,
+        RASAD_ALERTS, RASAD_ALERT_BACKFILL, RASAD_MATERIAL_CHANGE)."""
         self.server = server
         self.db_path = db_path
         self.config = config
         self.ident = f"{socket.gethostname()}:{os.getpid()}"
         settings = Settings()
         settings.setmodule("crawler.settings", priority="project")
+        settings.update(overrides or {}, priority="cmdline")
+        self.settings = settings
         # The listeners read only settings from the crawler they are built with.
         listeners = build_listeners(SimpleNamespace(settings=settings))
-        self.store = ArticleStore(connect(db_path), listeners,
-                                  material_change=parse_threshold(material_change))
+        self.store = ArticleStore(
+            connect(db_path), listeners,
+            material_change=parse_threshold(settings.get("RASAD_MATERIAL_CHANGE")))
         self.report = IngestReport()
         self.lock_renewed = 0.0
 
@@ -151,7 +156,8 @@ class Writer:
         for outlet_id in self.config.outlets:
             if self.server.hget(keys.OutletKeys(outlet_id).round, "state") == b"running":
                 return False
-        alive = self.server.zrangebyscore(keys.WORKERS, time.time() - keys.worker_ttl(), "+inf")
+        ttl = self.settings.getfloat("RASAD_WORKER_TTL")
+        alive = self.server.zrangebyscore(keys.WORKERS, time.time() - ttl, "+inf")
         return not any(self.server.exists(keys.worker_key(keys.text(w))) for w in alive)
 
     def handle(self, fields: dict[str, str]) -> None:
@@ -212,7 +218,7 @@ class Writer:
         outlet_def = self.config.outlets.get(outlet)
         if outlet_def is not None:
             _record_health(self.store.db, outlet_def)
-        _dispatch_alerts(self.db_path)
+        _dispatch_alerts(self.db_path, self.settings.get("RASAD_ALERTS") or None)
 
     def close(self) -> None:
         if keys.text(self.server.get(keys.WRITER_LOCK) or b"") == self.ident:
@@ -234,13 +240,13 @@ def _record_health(db: Any, outlet: Any) -> None:
         log.exception("health check of %s failed", outlet.id)
 
 
-def _dispatch_alerts(db_path: str) -> None:
+def _dispatch_alerts(db_path: str, alerts_path: str | None) -> None:
     """Send what the round queued, as a single-process crawl does at its end."""
     from crawler.alerts.config import load_alerts
     from crawler.alerts.dispatcher import dispatch_pending
 
     try:
-        config = load_alerts(None)
+        config = load_alerts(alerts_path)
         if config.enabled():
             report = dispatch_pending(db_path, config=config)
             for rep in report.channels.values():

@@ -4,7 +4,6 @@ All keys start with `rasad:` so one Redis database can hold nothing else of ours
 keys are `rasad:<outlet>:…`."""
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -73,9 +72,3 @@ def connect(url: str) -> redis.Redis:
 
 def text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def worker_ttl() -> float:
-    """Seconds after its last heartbeat that a worker counts as dead and its leases go back to
-    the frontier (RASAD_WORKER_TTL, default 10: longer than any page's extraction)."""
-    return float(os.environ.get("RASAD_WORKER_TTL", "10"))

@@ -106,7 +106,7 @@ class WorkerExtension:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.ttl = keys.worker_ttl()
+        self.ttl = crawler.settings.getfloat("RASAD_WORKER_TTL")
         self.flushed: dict[str, float] = {}
         self.loop: task.LoopingCall | None = None
         self.last_requeue = 0.0

@@ -7,9 +7,13 @@ import ssl
 from email.message import EmailMessage
 from email.policy import default
 from email.utils import formatdate
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
-from crawler.alerts.config import Channel
+from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, plain_text, subject
 
 # Python's header folding drops the space between two RFC 2047 encoded words when it splits an
@@ -18,7 +22,36 @@ _POLICY = default.clone(max_line_length=998)
 MAX_SUBJECT = 200
 
 
-def build_email(channel: Channel, message: Message) -> EmailMessage:
+class EmailChannel(Channel):
+    kind: Literal["email"] = "email"
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username_env: str | None = None
+    password_env: str | None = None
+    sender: str | None = Field(None, alias="from")
+    to: list[str] = Field(default_factory=list)
+    timeout: float = Field(10.0, gt=0, le=300)
+
+    @field_validator("username_env", "password_env")
+    @classmethod
+    def _env(cls, v: str | None) -> str | None:
+        return env_name(v)
+
+    def problem(self) -> str | None:
+        if not self.to:
+            return "key 'to': missing required key (a list of addresses)"
+        if not self.sender:
+            return "key 'from': missing required key"
+        if bool(self.username_env) != bool(self.password_env):
+            return "key 'password_env': give both 'username_env' and 'password_env' or neither"
+        return None
+
+    def make_sender(self, base_dir: Path) -> EmailSender:
+        return EmailSender(self)
+
+
+def build_email(channel: EmailChannel, message: Message) -> EmailMessage:
     mail = EmailMessage(policy=_POLICY)
     text = subject(message)
     mail["Subject"] = text if len(text) <= MAX_SUBJECT else text[: MAX_SUBJECT - 1] + "…"
@@ -32,7 +65,7 @@ def build_email(channel: Channel, message: Message) -> EmailMessage:
 
 
 class EmailSender:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: EmailChannel) -> None:
         self.channel = channel
         self.username = env(channel.username_env)
         self.password = env(channel.password_env)

@@ -6,13 +6,16 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import httpx
+from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, parse_retry_after, short
-from crawler.alerts.config import Channel
+from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, alerts_of, notice_lines, places, subject
 
 USER_AGENT = "rasad-alerts/0.1 (+https://github.com/rasad-monitor/rasad)"
@@ -41,8 +44,53 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(mac).decode("ascii")
 
 
+class HttpChannel(Channel):
+    """Keys of both JSON webhook kinds: the receiver's URL (or the variable holding it)."""
+
+    url: str | None = None
+    url_env: str | None = None
+    timeout: float = Field(10.0, gt=0, le=300)
+
+    @field_validator("url_env")
+    @classmethod
+    def _env(cls, v: str | None) -> str | None:
+        return env_name(v)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError("must be an http(s) URL")
+        return v
+
+    def problem(self) -> str | None:
+        if bool(self.url) == bool(self.url_env):
+            return "key 'url': give exactly one of 'url' and 'url_env'"
+        return None
+
+
+class WebhookChannel(HttpChannel):
+    kind: Literal["webhook"] = "webhook"
+    secret_env: str | None = None
+
+    @field_validator("secret_env")
+    @classmethod
+    def _secret_env(cls, v: str | None) -> str | None:
+        return env_name(v)
+
+    def make_sender(self, base_dir: Path) -> WebhookSender:
+        return WebhookSender(self)
+
+
+class SlackChannel(HttpChannel):
+    kind: Literal["slack"] = "slack"
+
+    def make_sender(self, base_dir: Path) -> SlackSender:
+        return SlackSender(self)
+
+
 class _HttpSender:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: HttpChannel) -> None:
         self.channel = channel
         self.url = channel.url or env(channel.url_env)
         self.redact = Redactor([self.url if channel.url_env else None, self._secret()])
