@@ -109,6 +109,8 @@ def test_politeness_is_global_and_another_config_is_refused(
     mirror.reset_log()  # type: ignore[attr-defined]
     slow = ["--outlet", "maseer", "--delay", "0.25"]
     workers = [spawn(*worker_args(mirror, redis_url, *slow)) for _ in range(2)]
+    second = spawn("ingest", "--redis", redis_url, "--db", str(tmp_path / "second.db"),
+                   log=tmp_path / "second.log")
     wait_written(redis_url, MIRROR_CONFIG, lambda s: s["writer"]["articles"] >= 3)
     other = rasad(*worker_args(mirror, redis_url, "--outlet", "maseer", "--delay", "0"),
                   check=False)
@@ -122,6 +124,9 @@ def test_politeness_is_global_and_another_config_is_refused(
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(times) > 20 and min(gaps) > 0.2, min(gaps)  # 0.25 s apart, give or take logging
     stop_writer(writer)
+    second.communicate(timeout=30)  # one writer per Redis: the second one gave up
+    assert second.returncode == 1
+    assert "another writer" in (tmp_path / "second.log").read_text()
 
 
 def test_a_worker_needs_a_writer_first(mirror: object, redisd: RedisServer) -> None:
@@ -156,3 +161,38 @@ def test_leases_go_back_when_a_worker_stops_beating(redisd: RedisServer) -> None
     assert b.finish_round("t2") == 1 and a.finish_round("t2") == 2
     assert [e[1][b"kind"] for e in client.xrange(keys.STREAM)] == [b"run_start", b"run_end"]
     assert a.begin_round("t3", "other") == "started" and a.round_id == "2"  # a new round
+
+
+def test_an_unreadable_entry_is_skipped_not_fatal(tmp_path: Path, redisd: RedisServer) -> None:
+    redis_url = url(redisd, 5)
+    keys.connect(redis_url).xadd(keys.STREAM, {"kind": "article", "outlet": "maseer",
+                                               "data": "{not json"})
+    out = rasad("ingest", "--redis", redis_url, "--db", str(tmp_path / "s.db"), "--drain").stdout
+    assert "ingest: 0 articles" in out and "1 unreadable entries skipped" in out
+    assert keys.connect(redis_url).xlen(keys.STREAM) == 0
+
+
+def test_requests_survive_the_shared_queue() -> None:
+    import scrapy
+    from scrapy.utils.request import request_from_dict
+
+    from crawler.cluster import serializer
+
+    class Probe(scrapy.Spider):
+        name = "probe"
+
+        def parse_article(self, response: object) -> None: ...
+
+    spider = Probe()
+    request = scrapy.Request("https://example.org/ar/?p=1", callback=spider.parse_article,
+                             headers={"If-None-Match": '"x"'}, body=b"\x00\xff", priority=3,
+                             meta={"rasad_kind": "article",
+                                   "rasad_children": [("u", "feed", None)]})
+    back = request_from_dict(serializer.loads(serializer.dumps(request.to_dict(spider=spider))),
+                             spider=spider)
+    assert (back.url, back.body, back.priority, back.callback) == \
+        (request.url, request.body, 3, spider.parse_article)
+    assert back.headers.getlist("If-None-Match") == [b'"x"']
+    assert back.meta == {"rasad_kind": "article", "rasad_children": [["u", "feed", None]]}
+    with pytest.raises(TypeError, match="cannot put object"):
+        serializer.dumps({"meta": object()})

@@ -129,4 +129,5 @@ def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redi
         counts = "  ".join(f"{k} {v}" for k, v in sorted(report.articles.items()))
         click.echo(f"ingest: {report.written} articles ({counts or 'none'}), rounds "
                    f"started {report.runs_started}, ended {report.runs_ended}, "
-                   f"{report.seconds:.1f} s")
+                   f"{report.seconds:.1f} s"
+                   + (f", {report.skipped} unreadable entries skipped" if report.skipped else ""))

@@ -44,6 +44,8 @@ class IngestReport:
     runs_started: int = 0
     runs_ended: int = 0
     seconds: float = 0.0
+    busy: float = 0.0  # seconds spent writing articles (the writer's capacity, not its waits)
+    skipped: int = 0  # unreadable entries
 
     @property
     def written(self) -> int:
@@ -136,7 +138,7 @@ class Writer:
                 continue
             for entry_id, fields in entries:
                 if fields:  # a pending entry deleted meanwhile comes back without fields
-                    self.handle(decode(fields))
+                    self.handle(entry_id, decode(fields))
                 self.ack(entry_id)
                 if stop():
                     break
@@ -160,18 +162,29 @@ class Writer:
         alive = self.server.zrangebyscore(keys.WORKERS, time.time() - ttl, "+inf")
         return not any(self.server.exists(keys.worker_key(keys.text(w))) for w in alive)
 
-    def handle(self, fields: dict[str, str]) -> None:
+    def handle(self, entry_id: bytes, fields: dict[str, str]) -> None:
         kind = fields.get("kind")
         if kind == "article":
-            self.write_article(ArticleMessage.parse(fields))
+            try:
+                message = ArticleMessage.parse(fields)
+            except (KeyError, TypeError, ValueError) as exc:
+                # Not something a worker of this version writes: skipping it is the only way
+                # on (a store error, by contrast, stops the writer and keeps the entry).
+                log.error("stream entry %s skipped: unreadable article (%s: %s)",
+                          keys.text(entry_id), type(exc).__name__, exc)
+                self.report.skipped += 1
+                return
+            self.write_article(message)
         elif kind == "run_start":
             self.run_id(fields["outlet"], fields["round"])
         elif kind == "run_end":
             self.end_run(fields["outlet"], fields["round"])
         else:
-            log.warning("stream entry of unknown kind %r skipped", kind)
+            log.error("stream entry %s of unknown kind %r skipped", keys.text(entry_id), kind)
+            self.report.skipped += 1
 
     def write_article(self, m: ArticleMessage) -> None:
+        started = time.perf_counter()
         run_id = self.run_id(m.outlet, m.round_id)
         result = self.store.add(m.article, m.key, m.aliases, run_id=run_id,
                                 fetched_key=m.fetched_key, source_modified=m.source_modified)
@@ -187,6 +200,7 @@ class Writer:
         pipe.hincrby(keys.WRITER_SEEN, "articles", 1)
         pipe.execute()
         self.report.articles[result.status] = self.report.articles.get(result.status, 0) + 1
+        self.report.busy += time.perf_counter() - started
 
     # --- rounds → crawl_runs -------------------------------------------------------------------
     def run_id(self, outlet: str, round_id: str) -> int:
@@ -258,4 +272,5 @@ def _dispatch_alerts(db_path: str, alerts_path: str | None) -> None:
 def stats_json(report: IngestReport) -> str:
     return json.dumps({"articles": report.articles, "written": report.written,
                        "runs_started": report.runs_started, "runs_ended": report.runs_ended,
-                       "seconds": round(report.seconds, 3)})
+                       "skipped": report.skipped,
+                       "seconds": round(report.seconds, 3), "busy": round(report.busy, 3)})
