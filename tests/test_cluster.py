@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
+import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -121,8 +122,11 @@ def test_politeness_is_global_and_another_config_is_refused(
     assert all(rows[0]["requests"] > 0 for rows in results)  # both fetched
     times = sorted(r["received"] for r in mirror.requests  # type: ignore[attr-defined]
                    if r["outlet"] == "maseer")
+    # Starts are 0.25 s apart on Redis's clock for both workers together (each on its own
+    # would give 0.125 s); arrival times jitter with the load, so look at spans of 4 gaps.
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert len(times) > 20 and min(gaps) > 0.2, min(gaps)  # 0.25 s apart, give or take logging
+    spans = [b - a for a, b in zip(times, times[4:], strict=False)]
+    assert len(times) > 20 and statistics.median(gaps) > 0.23 and min(spans) > 0.85, gaps
     stop_writer(writer)
     second.communicate(timeout=30)  # one writer per Redis: the second one gave up
     assert second.returncode == 1
