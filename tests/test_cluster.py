@@ -60,6 +60,7 @@ def stop_writer(writer: object) -> str:
     return out
 
 
+@pytest.mark.e2e  # real crawls or rasad subprocesses
 def test_two_workers_and_a_writer_store_what_one_crawl_stores(
         tmp_path: Path, mirror: object, redisd: RedisServer) -> None:
     single = tmp_path / "single.db"
@@ -103,6 +104,7 @@ def test_two_workers_and_a_writer_store_what_one_crawl_stores(
     assert "writer: not running" in text
 
 
+@pytest.mark.e2e  # real crawls or rasad subprocesses
 def test_politeness_is_global_and_another_config_is_refused(
         tmp_path: Path, mirror: object, redisd: RedisServer) -> None:
     redis_url = url(redisd, 2)
@@ -133,6 +135,7 @@ def test_politeness_is_global_and_another_config_is_refused(
     assert "another writer" in (tmp_path / "second.log").read_text()
 
 
+@pytest.mark.e2e  # real crawls or rasad subprocesses
 def test_a_worker_needs_a_writer_first(mirror: object, redisd: RedisServer) -> None:
     redis_url = url(redisd, 3)
     proc = rasad(*worker_args(mirror, redis_url), check=False)
@@ -167,6 +170,7 @@ def test_leases_go_back_when_a_worker_stops_beating(redisd: RedisServer) -> None
     assert a.begin_round("t3", "other") == "started" and a.round_id == "2"  # a new round
 
 
+@pytest.mark.e2e  # real crawls or rasad subprocesses
 def test_an_unreadable_entry_is_skipped_not_fatal(tmp_path: Path, redisd: RedisServer) -> None:
     redis_url = url(redisd, 5)
     keys.connect(redis_url).xadd(keys.STREAM, {"kind": "article", "outlet": "maseer",

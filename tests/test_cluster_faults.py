@@ -17,6 +17,7 @@ from redisd import RedisServer, drained, spawn, wait_written
 from crawler.cluster import keys
 from crawler.links.urls import canonical
 
+pytestmark = pytest.mark.e2e  # real crawls of a 2,063-article mirror, kills and restarts
 FAST_TTL = {"RASAD_WORKER_TTL": "2"}  # a killed worker's leases go back after 2 s
 
 

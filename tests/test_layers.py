@@ -130,3 +130,28 @@ def test_the_environment_check_sees_reads() -> None:
     assert env_reads("import os\nx = os.environ.get('A')\n") == [2]
     assert env_reads("from os import getenv\n") == [1]
     assert env_reads("import os\nx = os.getpid()\n") == []
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_over_400_lines(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+
+
+def _readme_layout() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```", 2)[1]
+
+
+def test_readme_layout_matches_the_tree() -> None:
+    layout = _readme_layout()
+    missing = [f"crawler/{p.name}/" for p in sorted((ROOT / "crawler").iterdir())
+               if (p / "__init__.py").exists() and f"{p.name}/" not in layout]
+    # The rooms whose every module the layout names, and storage's modules.
+    for room in ("crawler/components", "crawler/config", "crawler/links", "crawler/service",
+                 "storage"):
+        missing += [f"{room}/{p.name}" for p in sorted((ROOT / room).glob("*.py"))
+                    if p.name != "__init__.py" and p.name not in layout]
+    missing += [f"crawler/{p.name}" for p in sorted((ROOT / "crawler").glob("*.py"))
+                if p.name != "__init__.py" and p.name not in layout]
+    assert missing == [], "README's Layout section does not name these"

@@ -24,6 +24,8 @@ from crawler.service.triggers import cron_trigger
 from storage.health import parse_iso
 from tests.conftest import MIRROR_CONFIG, ROOT, origin_args
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 RASAD = str(Path(sys.executable).parent / "rasad")
 OUTLETS = ("maseer", "alqaed")
 

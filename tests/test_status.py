@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import MIRROR_CONFIG, origin_args, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 STORY = ("تعاون عسكري متزايد مع الأردن", [
     "أكدت وزارة الدفاع أن التعاون العسكري مع الأردن يشهد تطورا ملحوظا في مجالات التدريب "
     "وتبادل الخبرات والتخطيط المشترك لمواجهة التحديات الأمنية في المنطقة.",
