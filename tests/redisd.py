@@ -90,13 +90,13 @@ def spawn(*args: str, env: dict[str, str] | None = None,
 
 
 def cluster_status(url: str, config: Path) -> dict:
-    import json
-    import sys
+    """What `rasad status --redis URL --json` prints, read in this process (polling through the
+    command would spend a process start-up per look)."""
+    from crawler.cluster import keys
+    from crawler.cluster.status import facts
+    from crawler.config.outlets import load_config
 
-    exe = Path(sys.executable).parent / "rasad"
-    out = subprocess.run([str(exe), "status", "--redis", url, "--config", str(config),
-                          "--json"], capture_output=True, text=True, cwd=ROOT, check=True)
-    return json.loads(out.stdout)
+    return facts(keys.connect(url), list(load_config(config).outlets))
 
 
 def wait_written(url: str, config: Path, done: Callable[[dict], bool],

@@ -102,6 +102,10 @@ def test_two_workers_and_a_writer_store_what_one_crawl_stores(
     text = rasad("status", "--redis", redis_url, "--config", str(MIRROR_CONFIG)).stdout
     assert "maseer" in text and "round    1 done" in text and "workers: 0 alive, 2 seen" in text
     assert "writer: not running" in text
+    as_json = json.loads(rasad("status", "--redis", redis_url, "--config", str(MIRROR_CONFIG),
+                               "--json").stdout)
+    assert as_json["writer"]["articles"] == status["writer"]["articles"]
+    assert [o["state"] for o in as_json["outlets"]] == ["done"] * 3
 
 
 @pytest.mark.e2e  # real crawls or rasad subprocesses

@@ -84,11 +84,15 @@ def test_kill_a_worker_then_the_writer_and_restart_both(
         db = tmp_path / "faults.db"
         writer, workers = _workers_and_writer(big_mirror, redisd.url, db, 3, "--alert-backfill")
         wait_written(redisd.url, MIRROR_CONFIG, lambda s: s["writer"]["articles"] >= total // 4)
+        assert workers[0].poll() is None
         workers[0].kill()  # kill -9 mid-crawl: its leased requests must not be lost
         workers[0].wait()
         wait_written(redisd.url, MIRROR_CONFIG, lambda s: s["writer"]["articles"] >= total // 2)
+        assert writer.poll() is None
         writer.kill()  # kill -9 the writer mid-stream: what it held is delivered again
         writer.wait()
+        with sqlite3.connect(db) as conn:  # the kill landed mid-crawl
+            assert 0 < conn.execute("SELECT count(*) FROM articles").fetchone()[0] < total
         writer, [restarted] = _workers_and_writer(big_mirror, redisd.url, db, 1,
                                                   "--alert-backfill")
         for worker in [*workers[1:], restarted]:
@@ -103,6 +107,10 @@ def test_kill_a_worker_then_the_writer_and_restart_both(
             "ON t.article_id = a.id WHERE t.topic = 'partnership' AND t.matched").fetchone()[0]
         outbox = conn.execute("SELECT story_id, status FROM alert_outbox "
                               "WHERE topic = 'partnership' AND channel = 'file'").fetchall()
+        stats = [json.loads(s) for (s,) in conn.execute("SELECT stats FROM crawl_runs")]
+    # The killed worker's leases went back to the queue; no lease was left behind otherwise.
+    assert sum(s.get("rasad/cluster/requeued", 0) for s in stats) >= 1
+    assert sum(s.get("rasad/cluster/leaked", 0) for s in stats) == 0
     assert matched > 100 and len(outbox) == matched  # one alert per matching story
     assert len({s for s, _ in outbox}) == len(outbox)
     rasad("alerts", "dispatch", "--db", str(db))  # whatever the killed writer had not sent
