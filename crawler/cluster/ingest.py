@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from storage.versions import parse_threshold
 
 log = logging.getLogger(__name__)
 BATCH = 100
-LOCK_TTL = 10.0  # seconds; the writer renews its lock on every poll
+LOCK_TTL = 10.0  # seconds; renewed every second while the writer lives
 
 
 @dataclass
@@ -75,7 +76,8 @@ class Writer:
             connect(db_path), listeners,
             material_change=parse_threshold(settings.get("RASAD_MATERIAL_CHANGE")))
         self.report = IngestReport()
-        self.lock_renewed = 0.0
+        self.lock_lost: str | None = None
+        self._keeper = threading.Event()
 
     # --- start ---------------------------------------------------------------------------------
     def take_lock(self, wait: float = LOCK_TTL + 1) -> None:
@@ -88,15 +90,19 @@ class Writer:
                 holder = keys.text(self.server.get(keys.WRITER_LOCK) or b"?")
                 raise WriterBusy(f"another writer ({holder}) is draining this Redis")
             time.sleep(0.5)
-        self.lock_renewed = time.monotonic()
+        threading.Thread(target=self._keep_lock, name="writer-lock", daemon=True).start()
 
-    def renew_lock(self) -> None:
-        if time.monotonic() - self.lock_renewed < 1.0:
-            return
-        if keys.text(self.server.get(keys.WRITER_LOCK) or b"") not in ("", self.ident):
-            raise WriterBusy("the writer lock was taken over (this writer stalled too long)")
-        self.server.set(keys.WRITER_LOCK, self.ident, px=int(LOCK_TTL * 1000))
-        self.lock_renewed = time.monotonic()
+    def _keep_lock(self) -> None:
+        """Renew the lock every second from a thread, so a long transaction, a slow alert
+        dispatch or a large publish_known never lets it lapse while this writer lives."""
+        while not self._keeper.wait(1.0):
+            try:
+                if keys.text(self.server.get(keys.WRITER_LOCK) or b"") not in ("", self.ident):
+                    self.lock_lost = "the writer lock was taken over (this writer stalled)"
+                    return
+                self.server.set(keys.WRITER_LOCK, self.ident, px=int(LOCK_TTL * 1000))
+            except redis.RedisError as exc:  # the main loop meets the same error and stops
+                log.warning("writer lock not renewed: %s", exc)
 
     def publish_known(self) -> int:
         """Every stored URL with its revisit mark, per outlet, for the workers' skip check."""
@@ -129,7 +135,8 @@ class Writer:
         self.ensure_group()
         cursor = "0"  # first what this writer was given before a restart, then new entries
         while not stop():
-            self.renew_lock()
+            if self.lock_lost:
+                raise WriterBusy(self.lock_lost)
             got = self.server.xreadgroup(keys.GROUP, keys.CONSUMER, {keys.STREAM: cursor},
                                          count=BATCH, block=None if cursor == "0" else 500)
             entries = got[0][1] if got else []
@@ -235,6 +242,7 @@ class Writer:
         _dispatch_alerts(self.db_path, self.settings.get("RASAD_ALERTS") or None)
 
     def close(self) -> None:
+        self._keeper.set()
         if keys.text(self.server.get(keys.WRITER_LOCK) or b"") == self.ident:
             self.server.delete(keys.WRITER_LOCK)
         self.store.db.conn.close()

@@ -131,8 +131,7 @@ class WorkerExtension:
     def beat(self) -> None:
         frontier = self.spider.frontier
         now = time.time()
-        info = {"outlets": [self.spider.outlet.id], "pid": os.getpid(),
-                "host": socket.gethostname()}
+        info = {"pid": os.getpid(), "host": socket.gethostname()}
         pipe = frontier.server.pipeline(transaction=False)
         pipe.set(keys.worker_key(frontier.worker_id), json.dumps(info), px=int(self.ttl * 1000))
         pipe.zadd(keys.WORKERS, {frontier.worker_id: now})
