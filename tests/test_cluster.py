@@ -175,13 +175,27 @@ def test_leases_go_back_when_a_worker_stops_beating(redisd: RedisServer) -> None
 
 
 @pytest.mark.e2e  # real crawls or rasad subprocesses
-def test_an_unreadable_entry_is_skipped_not_fatal(tmp_path: Path, redisd: RedisServer) -> None:
+def test_a_redelivered_article_is_stored_once_and_junk_is_skipped(
+        tmp_path: Path, redisd: RedisServer) -> None:
+    from crawler.cluster.stream import ArticleMessage
+    from storage.record import Article
+
     redis_url = url(redisd, 5)
-    keys.connect(redis_url).xadd(keys.STREAM, {"kind": "article", "outlet": "maseer",
-                                               "data": "{not json"})
-    out = rasad("ingest", "--redis", redis_url, "--db", str(tmp_path / "s.db"), "--drain").stdout
-    assert "ingest: 0 articles" in out and "1 unreadable entries skipped" in out
-    assert keys.connect(redis_url).xlen(keys.STREAM) == 0
+    client = keys.connect(redis_url)
+    article = Article(url="http://127.0.0.1:1/archives/7", canonical_url="", outlet="maseer",
+                      title="عنوان", body="فقرة أولى من نص المقال.\nفقرة ثانية.")
+    message = ArticleMessage("maseer", "1", article, "http://127.0.0.1:1/archives/7",
+                             "http://127.0.0.1:1/archives/7", [], None)
+    client.xadd(keys.STREAM, message.fields("w"))
+    client.xadd(keys.STREAM, {"kind": "article", "outlet": "maseer", "data": "{not json"})
+    client.xadd(keys.STREAM, message.fields("w"))  # a worker died after pushing it: again
+    db = tmp_path / "s.db"
+    out = rasad("ingest", "--redis", redis_url, "--db", str(db), "--drain").stdout
+    assert "ingest: 2 articles (duplicate 1  new 1)" in out
+    assert "1 unreadable entries skipped" in out and client.xlen(keys.STREAM) == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    assert client.hget(keys.known("maseer"), "http://127.0.0.1:1/archives/7") is not None
 
 
 def test_requests_survive_the_shared_queue() -> None:
