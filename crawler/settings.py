@@ -56,8 +56,14 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # Bounded work per response; only web schemes.
-DOWNLOAD_TIMEOUT = 30
+# Seconds for one whole download (a server that hangs or drips a byte at a time is cut off).
+DOWNLOAD_TIMEOUT = float(os.environ.get("RASAD_DOWNLOAD_TIMEOUT") or 30)
+# Seconds a write to the store waits for another process's lock before it fails (storage/db.py).
+RASAD_BUSY_TIMEOUT = float(os.environ.get("RASAD_BUSY_TIMEOUT") or 30)
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+# A crawl process that grows past this is closed (`memusage_exceeded`) rather than taking the
+# machine down; a normal crawl stays near 150 MB, the fault suite's bombs near 140 MB.
+MEMUSAGE_LIMIT_MB = 2048
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 RETRY_TIMES = 2
@@ -70,6 +76,19 @@ RASAD_STORE_LISTENERS = {
     "storage.search.SearchListener": 100,
     "crawler.alerts.listener.TopicListener": 200,
 }
+# Only the Scrapy extensions rasad uses (README "Failure modes"): stats, log counts, the periodic
+# log line, memory use, AutoThrottle, CLOSESPIDER_* limits and feed export (`scrapy crawl -O`).
+# Not the remote-control HTTP endpoint (on by default in Scrapy 2.19) nor the telnet console:
+# a long-running `rasad run` listens on no port. Nor MemoryDebugger or SpiderState (no JOBDIR).
+EXTENSIONS_BASE = {
+    "scrapy.extensions.corestats.CoreStats": 0,
+    "scrapy.extensions.logcount.LogCount": 0,
+    "scrapy.extensions.logstats.LogStats": 0,
+    "scrapy.extensions.memusage.MemoryUsage": 0,
+    "scrapy.extensions.closespider.CloseSpider": 0,
+    "scrapy.extensions.feedexport.FeedExporter": 0,
+    "scrapy.extensions.throttle.AutoThrottle": 0,
+}
 EXTENSIONS = {
     "crawler.components.runs.RunRecord": 100,
     "crawler.components.progress.Progress": 200,
@@ -77,9 +96,16 @@ EXTENSIONS = {
 # Incremental crawls (crawler/components/incremental.py); RASAD_CONDITIONAL=0 reads every page
 # again.
 RASAD_CONDITIONAL = _on("RASAD_CONDITIONAL", "1")
-DOWNLOADER_MIDDLEWARES = {  # 540: sees final responses
-    "crawler.components.incremental.ConditionalRequests": 540,
+DOWNLOADER_MIDDLEWARES = {
+    # Every request and redirect hop: the outlet's own origins and public addresses only
+    # (crawler/guard/); it replaces Scrapy's host-only off-site filter, and runs before the
+    # robots.txt middleware so that no robots.txt is fetched for a refused origin.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.guard.middleware.RequestGuard": 50,
+    "crawler.components.incremental.ConditionalRequests": 540,  # 540: sees final responses
 }
+# Checks the address each connection really uses (DNS rebinding), see crawler/guard/resolver.py.
+TWISTED_DNS_RESOLVER = "crawler.guard.resolver.GuardedResolver"
 SPIDER_MIDDLEWARES = {
     "crawler.components.incremental.FollowedEntryPoints": 600,
     "crawler.components.canary.Canary": 610,

@@ -18,8 +18,10 @@ from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
 from crawler.components.items import FoundArticle
+from crawler.components.storefail import StoreClosed
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
 from crawler.extract import extract_detailed
+from crawler.guard.middleware import RequestRefused
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
 from crawler.links.urls import canonical
@@ -218,6 +220,8 @@ class OutletSpider(scrapy.Spider):
         yield FoundArticle(article=article, urls=urls)
 
     def on_error(self, failure: Failure) -> None:
+        if failure.check(RequestRefused, StoreClosed):
+            return  # counted by the request guard / not fetched, the store failed: not errors
         response = getattr(failure.value, "response", None)
         if response is not None:
             kind = f"http_{response.status}"

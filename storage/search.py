@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from storage.db import connect, connect_readonly, transaction
+from storage.db import StoreError, connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
 from storage.record import Article
 from storage.schema import migration_files
@@ -132,7 +132,7 @@ def open_for_reading(path: str | Path, warn: Any = None) -> sqlite_utils.Databas
     need, reason = state
     try:
         db = connect(path)
-    except sqlite3.OperationalError as exc:  # read-only file or directory
+    except (sqlite3.OperationalError, StoreError) as exc:  # read-only file or directory
         if warn and reason:
             warn(f"{path}: {reason}, and the store cannot be written ({exc}); "
                  "search results may be incomplete")
@@ -146,6 +146,10 @@ def open_for_reading(path: str | Path, warn: Any = None) -> sqlite_utils.Databas
             n = catch_up(db)
             if warn and n > 1000:
                 warn(f"{path}: indexed {n} articles for search")
+    except sqlite3.OperationalError as exc:  # opened, but read-only (a write is the first sign)
+        if warn and reason:
+            warn(f"{path}: {reason}, and the store cannot be written ({exc}); "
+                 "search results may be incomplete")
     finally:
         db.conn.close()
     return connect_readonly(path)

@@ -143,7 +143,7 @@ def setup_store(tmp_path: Path, partnership, channel_toml: str, count: int = 1,
 def hook_toml(url: str, extra: str = "", kind: str = "webhook") -> str:
     secret = 'secret_env = "RASAD_TEST_HOOK_SECRET"\n' if kind == "webhook" else ""
     return (f'[retry]\nbackoff = 0.05\nmax_attempts = 4\n\n[channels.hook]\nkind = "{kind}"\n'
-            f'url = "{url}"\n{secret}timeout = 2.0\n{extra}')
+            f'url = "{url}"\nallow_private = true\n{secret}timeout = 2.0\n{extra}')
 
 
 def dispatch(db_path: Path, clock=None):
@@ -281,7 +281,7 @@ def test_secrets_stay_out_of_reports_and_the_store(tmp_path, receiver, partnersh
     secret_url = "http://127.0.0.1:9/services/T000/B000/s3cr3tTokenValue"  # nothing listens
     monkeypatch.setenv("RASAD_TEST_SLACK_URL", secret_url)
     toml = ('[retry]\nbackoff = 0.01\nmax_attempts = 2\n[channels.hook]\nkind = "slack"\n'
-            'url_env = "RASAD_TEST_SLACK_URL"\ntimeout = 1.0\n')
+            'url_env = "RASAD_TEST_SLACK_URL"\nallow_private = true\ntimeout = 1.0\n')
     db_path = setup_store(tmp_path, partnership, toml)
     proc = rasad("alerts", "dispatch", "--db", str(db_path), "--alerts",
                  str(tmp_path / "alerts.toml"), check=False,
@@ -331,4 +331,4 @@ def test_alerts_test_sends_a_sample(tmp_path, receiver):
     assert failed.returncode == 1 and "permanent failure: HTTP 403" in failed.stderr
     unknown = rasad("alerts", "test", "nope", "--alerts", str(tmp_path / "alerts.toml"),
                     check=False)
-    assert unknown.returncode == 1 and "no channel 'nope' (known: hook)" in unknown.stderr
+    assert unknown.returncode == 2 and "no channel 'nope' (known: hook)" in unknown.stderr

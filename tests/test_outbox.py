@@ -124,7 +124,7 @@ def test_url_variant_and_same_story_give_one_row(tmp_path, topics, corpus):
     db = connect(tmp_path / "t.db")
     completed_run(db, "maseer")
     cfg = alerts_config(tmp_path, FILE_CHANNEL + '\n[channels.hook]\nkind = "webhook"\n'
-                        'url = "http://127.0.0.1:9/x"\n')
+                        'url = "http://127.0.0.1:9/x"\nallow_private = true\n')
     store = ArticleStore(db, [TopicListener(topics, cfg)])
     first = store.add(article(pos), "https://maseer.example/1",
                       aliases=["https://maseer.example/1?x"])

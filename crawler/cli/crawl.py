@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 
@@ -9,6 +10,7 @@ import click
 
 from crawler.cli import alerts as alerts_hooks
 from crawler.cli import main
+from crawler.cli.errors import StoreFailure
 from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
@@ -41,6 +43,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
     pages, skips URLs already stored, extracts each new article and stores it.
 
+    Exit status: 1 every outlet failed, 2 a usage or config error, 3 the store failed (the
+    crawl stops at the first write that fails, with one line naming the store and the cause).
+
     \b
     Examples:
         rasad crawl --db rasad.db
@@ -49,7 +54,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
         rasad crawl --redis redis://10.0.0.5:6379/0        # a worker (see rasad ingest)
     """
+    from crawler.components.storefail import STAT, STORE_LOG
     from crawler.service.runner import crawl as run_crawl
+    from storage.db import check_writable, connect
     from storage.versions import parse_threshold
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
@@ -59,15 +66,28 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    if redis_url:  # a worker: it never opens the store; topics and alerts are the writer's
+        from crawler.cli.worker import crawl_worker
+
+        worker_overrides: dict[str, object] = {
+            "LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)], "RASAD_PROGRESS": progress}
+        if delay is not None:
+            worker_overrides.update(DOWNLOAD_DELAY=delay)
+        crawl_worker(config, outlets, redis_url, moved, worker_overrides, delay, as_json)
+        return
+    # The store is opened (created, brought up to date) and a write tried before any request:
+    # a read-only, locked or corrupt store is one line and status 2 or 3, not a crawl whose
+    # pages cannot be kept.
+    db = connect(db_path)
+    try:
+        check_writable(db)
+    finally:
+        db.conn.close()
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
-    if redis_url:  # a worker: topics and alerts are the writer's
-        from crawler.cli.worker import crawl_worker
-
-        overrides["RASAD_PROGRESS"] = progress
-        crawl_worker(config, outlets, redis_url, moved, overrides, delay, as_json)
-        return
+    if not verbose:  # the store's failure is the one "Error:" line printed below, not two
+        logging.getLogger(STORE_LOG).setLevel(logging.CRITICAL)
     alerts_hooks.before_crawl(alerts_path, topics_path)
     overrides.update(RASAD_ALERTS=alerts_path or "", RASAD_TOPICS=topics_path or "",
                      RASAD_ALERT_BACKFILL=alert_backfill, RASAD_PROGRESS=progress)
@@ -87,6 +107,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
                        f"({result.finish_reason})")
         if result.finish_reason != "finished" or (c["pages_fetched"] == 0 and c["errors"]):
             failed += 1
+    store_errors = [r.counts["stats"][STAT] for r in results if STAT in r.counts["stats"]]
+    if store_errors:  # what was stored is whole; the rest waits for a store that works
+        raise StoreFailure(f"{store_errors[0]}; the crawl stopped at this first failed write")
     alerts_hooks.after_crawl(db_path, alerts_path, as_json)
     if failed == len(results) and results:
         sys.exit(1)

@@ -8,6 +8,7 @@ import sys
 import click
 
 from crawler.cli import main
+from crawler.cli.errors import WorkFailed
 from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
@@ -48,9 +49,15 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad run --config config/mirror.toml --db mirror.db --parallel 3
     """
     from crawler.service.scheduler import Options, Service, ServiceError
+    from storage.db import check_writable, connect
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    db = connect(db_path)  # a store every crawl would fail to write: one line now, exit 2 or 3
+    try:
+        check_writable(db)
+    finally:
+        db.conn.close()
     logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not verbose:
@@ -64,4 +71,4 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
     try:
         Service(config, outlets, options).serve()
     except ServiceError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise WorkFailed(str(exc)) from None

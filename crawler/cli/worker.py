@@ -88,8 +88,10 @@ def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redi
         rasad ingest --redis redis://10.0.0.5:6379/0 --db rasad.db --drain
     """
     from crawler.cli import alerts as alerts_hooks
+    from crawler.cli.errors import StoreFailure
     from crawler.cluster import keys
     from crawler.cluster.ingest import Writer, WriterBusy, stats_json
+    from crawler.components.storefail import STORE_ERRORS
     from storage.versions import parse_threshold
 
     logging.basicConfig(level=[logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)],
@@ -104,9 +106,12 @@ def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redi
         server = keys.connect(redis_url)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    writer = Writer(server, db_path, config, {
-        "RASAD_ALERTS": alerts_path or "", "RASAD_TOPICS": topics_path or "",
-        "RASAD_ALERT_BACKFILL": alert_backfill})
+    try:
+        writer = Writer(server, db_path, config, {
+            "RASAD_ALERTS": alerts_path or "", "RASAD_TOPICS": topics_path or "",
+            "RASAD_ALERT_BACKFILL": alert_backfill})
+    except STORE_ERRORS as exc:
+        raise StoreFailure(_store_error(db_path, exc)) from None
     stopping = []
 
     def stop(signum: int, _frame: Any) -> None:
@@ -121,6 +126,9 @@ def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redi
         report = writer.run(lambda: bool(stopping), drain=drain)
     except WriterBusy as exc:
         raise click.ClickException(f"{redis_url}: {exc}") from None
+    except STORE_ERRORS as exc:  # the entry in hand stays in the stream for the next writer
+        raise StoreFailure(f"{_store_error(db_path, exc)}; the writer stopped at this first "
+                           "failed write") from None
     finally:
         writer.close()
     if as_json:
@@ -131,3 +139,9 @@ def ingest(config_path: str | None, origins: tuple[str, ...], db_path: str, redi
                    f"started {report.runs_started}, ended {report.runs_ended}, "
                    f"{report.seconds:.1f} s"
                    + (f", {report.skipped} unreadable entries skipped" if report.skipped else ""))
+
+
+def _store_error(db_path: str, exc: BaseException) -> str:
+    from storage.db import StoreError
+
+    return str(exc if isinstance(exc, StoreError) else StoreError(db_path, exc))

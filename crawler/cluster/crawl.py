@@ -11,8 +11,15 @@ import redis
 from crawler.cluster import keys
 from crawler.config.outlets import Config, Outlet
 
-# Worker mode swaps the components that read or write SQLite for their Redis counterparts.
-WORKER_SETTINGS: dict[str, Any] = {
+# Worker mode swaps the components that read or write SQLite (the store, run records,
+# validators and retry queue, the canary) for their Redis counterparts; every other component
+# of crawler/settings.py (the request guard above all) stays as it is.
+SQLITE_COMPONENTS = frozenset({
+    "crawler.components.pipelines.StorePipeline", "crawler.components.runs.RunRecord",
+    "crawler.components.incremental.ConditionalRequests",
+    "crawler.components.incremental.FollowedEntryPoints", "crawler.components.canary.Canary",
+})
+SCRAPY_REDIS: dict[str, Any] = {
     "SCHEDULER": "crawler.cluster.frontier.SharedScheduler",
     "DUPEFILTER_CLASS": "crawler.cluster.frontier.ArticleDupeFilter",
     "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
@@ -20,14 +27,26 @@ WORKER_SETTINGS: dict[str, Any] = {
     "SCHEDULER_DUPEFILTER_KEY": f"{keys.PREFIX}:%(spider)s:dupefilter",
     "SCHEDULER_SERIALIZER": "crawler.cluster.serializer",
     "SCHEDULER_PERSIST": True,  # shared: no worker may flush it
-    "ITEM_PIPELINES": {"crawler.cluster.worker.StreamPipeline": 300},
-    "EXTENSIONS": {"crawler.components.progress.Progress": 200,
-                   "crawler.cluster.worker.WorkerExtension": 300},
-    # Validators, retry queue and canary live in SQLite; a worker never opens it.
-    "DOWNLOADER_MIDDLEWARES": {"crawler.cluster.politeness.GlobalPoliteness": 960},
-    "SPIDER_MIDDLEWARES": {"crawler.cluster.worker.LeaseRelease": 1},
-    "RASAD_DB": "",
 }
+
+
+def worker_settings() -> dict[str, Any]:
+    from crawler import settings as project
+
+    def without_sqlite(components: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in components.items() if k not in SQLITE_COMPONENTS}
+
+    return {
+        **SCRAPY_REDIS, "RASAD_DB": "",
+        "ITEM_PIPELINES": {**without_sqlite(project.ITEM_PIPELINES),
+                           "crawler.cluster.worker.StreamPipeline": 300},
+        "EXTENSIONS": {**without_sqlite(project.EXTENSIONS),
+                       "crawler.cluster.worker.WorkerExtension": 300},
+        "DOWNLOADER_MIDDLEWARES": {**without_sqlite(project.DOWNLOADER_MIDDLEWARES),
+                                   "crawler.cluster.politeness.GlobalPoliteness": 960},
+        "SPIDER_MIDDLEWARES": {**without_sqlite(project.SPIDER_MIDDLEWARES),
+                               "crawler.cluster.worker.LeaseRelease": 1},
+    }
 
 
 def fingerprint(outlet: Outlet, delay: float | None) -> str:
@@ -75,5 +94,5 @@ def run(config: Config, outlet_ids: Sequence[str], url: str, worker_id: str,
     # other workers fill it, so look more often.
     ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = 0.5
     return crawl(config, outlet_ids, "", origins, {
-        **WORKER_SETTINGS, **(overrides or {}), "RASAD_REDIS_URL": url, "REDIS_URL": url,
+        **worker_settings(), **(overrides or {}), "RASAD_REDIS_URL": url, "REDIS_URL": url,
         "RASAD_WORKER_ID": worker_id, "RASAD_CONFIG_FP": dict(prints)})

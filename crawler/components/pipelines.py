@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from crawler.components.items import FoundArticle
+from crawler.components.storefail import STORE_ERRORS, store_failed
 from crawler.config.outlets import Outlet
 from crawler.links.urls import canonical, same_site
 from storage.articles import ArticleListener, ArticleStore, revisit_marks
-from storage.db import connect, now_iso
+from storage.db import configure, connect, now_iso
 from storage.record import Article
 from storage.versions import parse_threshold
 
@@ -39,6 +40,7 @@ class StorePipeline:
         db_path = crawler.settings.get("RASAD_DB")
         if not db_path:
             raise NotConfigured("RASAD_DB is not set")
+        configure(busy_timeout=crawler.settings.getfloat("RASAD_BUSY_TIMEOUT", 30))
         pipeline = cls(db_path, crawler.stats,
                        parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")),
                        build_listeners(crawler))
@@ -46,31 +48,48 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
-        self.store = ArticleStore(connect(self.db_path), self.listeners,
-                                  material_change=self.material_change)
-        backfilled = self.store.backfill()  # stores from before deduplication, once
+        try:
+            self.store = ArticleStore(connect(self.db_path), self.listeners,
+                                      material_change=self.material_change)
+            backfilled = self.store.backfill()  # stores from before deduplication, once
+            spider = spider or self.crawler.spider
+            outlet = getattr(spider, "outlet", None)
+            if outlet is not None and hasattr(spider, "known"):  # with their revisit marks
+                spider.known.stored_marks(revisit_marks(self.store.db.conn, outlet.id))
+        except STORE_ERRORS as exc:
+            self._close_store()
+            store_failed(self.crawler, exc)
+            return
         if backfilled:
             self.stats.inc_value("rasad/articles/backfilled", backfilled)
-        spider = spider or self.crawler.spider
-        outlet = getattr(spider, "outlet", None)
-        if outlet is not None and hasattr(spider, "known"):  # with their revisit marks
-            spider.known.stored_marks(revisit_marks(self.store.db.conn, outlet.id))
 
     def close_spider(self, spider: Any = None) -> None:
+        self._close_store()
+
+    def _close_store(self) -> None:
         if self.store is not None:
             self.store.db.conn.close()
+            self.store = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, FoundArticle) or self.store is None:
+        if not isinstance(item, FoundArticle):
             return item
+        if self.store is None:  # the store failed: nothing more is kept, the crawl is closing
+            raise DropItem("not stored: the store failed", log_level="DEBUG")
         spider = spider or self.crawler.spider
         article = item.article
         key, fetched_key, aliases = article_keys(spider.outlet, article, item.urls)
         known = spider.known  # crawler.links.revisit.KnownUrls
         revisit_for = known.taken(aliases | {key})
         article.canonical_url = key
-        result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
-                                fetched_key=fetched_key, source_modified=revisit_for)
+        try:
+            result = self.store.add(article, key, aliases,
+                                    run_id=getattr(spider, "run_id", None),
+                                    fetched_key=fetched_key, source_modified=revisit_for)
+        except STORE_ERRORS as exc:  # rolled back: the article is not half-written
+            self._close_store()
+            store_failed(self.crawler, exc)
+            raise DropItem(f"not stored: {article.url}", log_level="DEBUG") from None
         known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:

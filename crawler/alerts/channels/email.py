@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
+from crawler.alerts.channels.targets import TargetRefused, smtp_class, target_problem
 from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, plain_text, subject
 
@@ -32,6 +33,7 @@ class EmailChannel(Channel):
     sender: str | None = Field(None, alias="from")
     to: list[str] = Field(default_factory=list)
     timeout: float = Field(10.0, gt=0, le=300)
+    allow_private: bool = False  # an SMTP server on loopback or a private network (targets.py)
 
     @field_validator("username_env", "password_env")
     @classmethod
@@ -45,7 +47,7 @@ class EmailChannel(Channel):
             return "key 'from': missing required key"
         if bool(self.username_env) != bool(self.password_env):
             return "key 'password_env': give both 'username_env' and 'password_env' or neither"
-        return None
+        return target_problem("host", self.host, self.allow_private)
 
     def make_sender(self, base_dir: Path) -> EmailSender:
         return EmailSender(self)
@@ -74,10 +76,10 @@ class EmailSender:
     def _connect(self) -> smtplib.SMTP:
         c = self.channel
         if c.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
-                                                  context=ssl.create_default_context())
+            smtp: smtplib.SMTP = smtp_class(c.allow_private, ssl=True)(
+                c.host, c.port, timeout=c.timeout, context=ssl.create_default_context())
         else:
-            smtp = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+            smtp = smtp_class(c.allow_private, ssl=False)(c.host, c.port, timeout=c.timeout)
             if c.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
         if self.username and self.password:
@@ -89,6 +91,8 @@ class EmailSender:
         try:
             with self._connect() as smtp:
                 refused = smtp.send_message(mail)
+        except TargetRefused as exc:  # a place alerts may not go: final, never retried
+            return Outcome(ok=False, retry=False, error=short(f"refused: {exc}"))
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             return Outcome(ok=False, retry=all(400 <= c < 500 for c in codes),

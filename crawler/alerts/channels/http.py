@@ -10,11 +10,13 @@ import re
 import time
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, parse_retry_after, short
+from crawler.alerts.channels.targets import TargetRefused, guarded_client, target_problem
 from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, alerts_of, notice_lines, places, subject
 
@@ -50,6 +52,9 @@ class HttpChannel(Channel):
     url: str | None = None
     url_env: str | None = None
     timeout: float = Field(10.0, gt=0, le=300)
+    # A receiver on loopback or a private network only when set; link-local and metadata
+    # addresses never (crawler/alerts/channels/targets.py).
+    allow_private: bool = False
 
     @field_validator("url_env")
     @classmethod
@@ -66,6 +71,8 @@ class HttpChannel(Channel):
     def problem(self) -> str | None:
         if bool(self.url) == bool(self.url_env):
             return "key 'url': give exactly one of 'url' and 'url_env'"
+        if self.url:  # written in the file: checked now (url_env: when each message is sent)
+            return target_problem("url", urlsplit(self.url).hostname or "", self.allow_private)
         return None
 
 
@@ -94,8 +101,8 @@ class _HttpSender:
         self.channel = channel
         self.url = channel.url or env(channel.url_env)
         self.redact = Redactor([self.url if channel.url_env else None, self._secret()])
-        self.client = httpx.Client(timeout=channel.timeout, follow_redirects=False,
-                                   headers={"User-Agent": USER_AGENT})
+        self.client = guarded_client(channel.allow_private, timeout=channel.timeout,
+                                     follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
     def _secret(self) -> str | None:
         return None
@@ -111,6 +118,8 @@ class _HttpSender:
         try:
             response = self.client.post(self.url, content=body,
                                         headers=self.headers(message, body))
+        except TargetRefused as exc:  # a place alerts may not go: final, never retried
+            return Outcome(ok=False, retry=False, error=short(self.redact(f"refused: {exc}")))
         except httpx.TimeoutException as exc:
             return Outcome(ok=False, retry=True,
                            error=f"timeout after {self.channel.timeout:g}s ({type(exc).__name__})")

@@ -11,14 +11,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from .corpus import OUTLETS, load_outlet
+from .corpus import ALL_OUTLETS, OUTLETS, load_outlet
 from .dates import parse_http_date
 from .outlets import SITES
 from .scale import synthetic
 from .site import Response, Site
 
-DEFAULT_PORTS = {"centcomcitadel": 8701, "maseer": 8702, "alqaed": 8703}  # config/mirror.toml
-SERVER_NAMES = {"centcomcitadel": "Apache", "maseer": "nginx", "alqaed": "LiteSpeed"}
+DEFAULT_PORTS = {"centcomcitadel": 8701, "maseer": 8702, "alqaed": 8703,  # config/mirror.toml
+                 "rafid": 8704, "wahat": 8705}  # not configured: for `rasad outlets add`
+SERVER_NAMES = {"centcomcitadel": "Apache", "maseer": "nginx", "alqaed": "LiteSpeed",
+                "rafid": "cloudflare", "wahat": "openresty"}
 LAYOUTS = ("normal", "broken")
 
 
@@ -114,12 +116,14 @@ def _not_modified(headers: dict[str, str], inm: str | None, ims: str | None) -> 
 
 
 class Mirror:
-    """The three outlets on loopback. Use as a context manager or call start()/stop()."""
+    """The outlets on loopback (the three configured ones unless `outlets` names others, e.g.
+    ALL_OUTLETS). Use as a context manager or call start()/stop()."""
 
     def __init__(self, ports: dict[str, int] | None = None, host: str = "127.0.0.1",
-                 scale: int = 0, faults: bool = True, today: date | None = None) -> None:
+                 scale: int = 0, faults: bool = True, today: date | None = None,
+                 outlets: tuple[str, ...] = OUTLETS) -> None:
         self.host = host
-        self.ports = {o: (ports or {}).get(o) or 0 for o in OUTLETS}
+        self.ports = {o: (ports or {}).get(o) or 0 for o in outlets}
         self.scale = scale
         self.faults = faults
         self.today = today
@@ -135,7 +139,7 @@ class Mirror:
         if self._servers:
             return self
         try:
-            for outlet in OUTLETS:
+            for outlet in self.ports:
                 server = _Server((self.host, self.ports[outlet]), _Handler)
                 self._servers[outlet] = server
                 origin = f"http://{self.host}:{server.server_port}"
@@ -231,8 +235,8 @@ class Mirror:
 def serve_forever(port_base: int = 8701, scale: int = 0, host: str = "127.0.0.1",
                   faults: bool = True) -> None:
     """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`)."""
-    ports = {o: port_base + i for i, o in enumerate(OUTLETS)}
-    with Mirror(ports, host=host, scale=scale, faults=faults) as mirror:
+    ports = {o: port_base + i for i, o in enumerate(ALL_OUTLETS)}
+    with Mirror(ports, host=host, scale=scale, faults=faults, outlets=ALL_OUTLETS) as mirror:
         for outlet, origin in mirror.origins.items():
             count = len(mirror.expected_articles(outlet))
             print(f"{outlet:16} {origin}  ({count} articles)", flush=True)

@@ -228,7 +228,7 @@ class Site:
 
     def finish(self, status: int, body: bytes, ctype: str, modified: datetime) -> Response:
         headers = {"Content-Type": ctype, "ETag": _etag(body), "Last-Modified": http_date(modified)}
-        if self.outlet_id != "centcomcitadel":
+        if self.api_root:  # WordPress announces its REST API on every page
             headers["Link"] = f'<{self.origin}{self.api_root}>; rel="https://api.w.org/"'
         return Response(status, body, headers)
 
