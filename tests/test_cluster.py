@@ -121,7 +121,7 @@ def test_politeness_is_global_and_another_config_is_refused(
     wait_written(redis_url, MIRROR_CONFIG, lambda s: s["writer"]["articles"] >= 3)
     other = rasad(*worker_args(mirror, redis_url, "--outlet", "maseer", "--delay", "0"),
                   check=False)
-    assert other.returncode == 1
+    assert other.returncode == 2  # a configuration error: nothing done
     assert other.stderr.count("\n") == 1 and "outlet maseer" in other.stderr \
         and "differs from the one of the crawl running" in other.stderr
     results = [finished(w) for w in workers]
@@ -135,7 +135,7 @@ def test_politeness_is_global_and_another_config_is_refused(
     assert len(times) > 20 and statistics.median(gaps) > 0.23 and min(spans) > 0.85, gaps
     stop_writer(writer)
     second.communicate(timeout=30)  # one writer per Redis: the second one gave up
-    assert second.returncode == 1
+    assert second.returncode == 2
     assert "another writer" in (tmp_path / "second.log").read_text()
 
 
@@ -143,9 +143,9 @@ def test_politeness_is_global_and_another_config_is_refused(
 def test_a_worker_needs_a_writer_first(mirror: object, redisd: RedisServer) -> None:
     redis_url = url(redisd, 3)
     proc = rasad(*worker_args(mirror, redis_url), check=False)
-    assert proc.returncode == 1 and "start `rasad ingest --redis" in proc.stderr
+    assert proc.returncode == 2 and "start `rasad ingest --redis" in proc.stderr
     bad = rasad(*worker_args(mirror, "redis://127.0.0.1:1/0"), check=False)
-    assert bad.returncode == 1 and "cannot reach Redis" in bad.stderr
+    assert bad.returncode == 2 and "cannot reach Redis" in bad.stderr
     assert "Traceback" not in proc.stderr + bad.stderr
 
 

@@ -17,8 +17,9 @@ from crawler.cli.options import alerts_option, config_option, db_option, load, t
 def crawl_worker(config: Any, outlets: list[Any], url: str, origins: dict[str, str],
                  overrides: dict[str, Any], delay: float | None, as_json: bool) -> None:
     """One worker's pass: joins (or starts) each outlet's shared crawl and returns when it is
-    over for every worker. Prints one line per outlet; exit status 1 when refused or when every
-    outlet failed."""
+    over for every worker. Prints one line per outlet; exit status 2 when refused (nothing
+    done), 1 when every outlet failed."""
+    from crawler.cli.errors import UsageFailure
     from crawler.cluster import crawl as cluster
     from crawler.cluster import keys
     from crawler.cluster.worker import new_worker_id
@@ -45,11 +46,9 @@ def crawl_worker(config: Any, outlets: list[Any], url: str, origins: dict[str, s
                        f"skipped-known {c['stats'].get('rasad/articles/skipped_known', 0):>4}  "
                        f"not-articles {c['extract_failures']:>3}  errors {c['errors']:>3}  "
                        f"({result.finish_reason})")
-        if result.finish_reason == "config_mismatch":
-            click.echo(f"rasad crawl: outlet {result.outlet}: refused: the crawl running on "
-                       f"{url} uses another config of this outlet", err=True)
-            failed = len(results)
-            break
+        if result.finish_reason == "config_mismatch":  # lost the race the check above missed
+            raise UsageFailure(f"outlet {result.outlet}: refused: the crawl running on {url} "
+                               "uses another config of this outlet")
         if result.finish_reason != "finished" or (c["pages_fetched"] == 0 and c["errors"]):
             failed += 1
     if failed == len(results) and results:
