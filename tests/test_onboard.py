@@ -150,14 +150,14 @@ def _static_site(root: Path) -> None:
             "بين الضباط المشاركين من البلدين في إطار برنامج التعاون القائم منذ سنوات. ")
     links = []
     for n in range(1, 6):
-        path = root / "news" / f"{1000 + n}-item"
+        path = root / "news" / f"{1000 + n}-item.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             f'<html lang="ar"><head><title>خبر رقم {n} | موقع</title><meta property="og:type" '
             f'content="article"><meta property="article:published_time" content="2025-03-0{n}">'
             f'</head><body><article><h1>خبر رقم {n}</h1><p>{para}</p><p>وفي اليوم {n} {para}</p>'
             f'</article></body></html>', encoding="utf-8")
-        links.append(f'<li><a href="/news/{1000 + n}-item">خبر رقم {n}</a></li>')
+        links.append(f'<li><a href="/news/{1000 + n}-item.html">خبر رقم {n}</a></li>')
     (root / "index.html").write_text(
         '<html lang="ar"><head><title>موقع</title></head><body><nav><a href="/about">من نحن</a>'
         f'</nav><ul>{"".join(links)}</ul></body></html>', encoding="utf-8")
@@ -171,9 +171,6 @@ def test_without_feed_or_sitemap_the_home_page_links_are_the_evidence(tmp_path: 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
-
-        def guess_type(self, path: str) -> str:  # extension-less article files are HTML
-            return "text/html; charset=utf-8"
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Quiet(*a, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
