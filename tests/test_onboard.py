@@ -160,6 +160,7 @@ def _static_site(root: Path) -> None:
         links.append(f'<li><a href="/news/{1000 + n}-item.html">خبر رقم {n}</a></li>')
     (root / "index.html").write_text(
         '<html lang="ar"><head><title>موقع</title></head><body><nav><a href="/about">من نحن</a>'
+        '<a href="/news/77-contact.html">اتصل بنا</a>'  # a page shaped like an article
         f'</nav><ul>{"".join(links)}</ul></body></html>', encoding="utf-8")
 
 
@@ -183,3 +184,5 @@ def test_without_feed_or_sitemap_the_home_page_links_are_the_evidence(tmp_path: 
     assert not finding.sources.feeds and not finding.sources.sitemaps
     assert finding.articles_ok == 3 and finding.samples[0].date_source == "meta"
     assert any("home-page links" in note for note in finding.notes)
+    assert any("also matches 1 menu links" in note and "77-contact" in note
+               for note in finding.notes), finding.notes
