@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from crawler.components.items import FoundArticle
 from crawler.components.storefail import StoreClosed
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
-from crawler.extract import extract_detailed
+from crawler.extract import extract_page
 from crawler.guard.middleware import RequestRefused
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
@@ -206,11 +206,19 @@ class OutletSpider(scrapy.Spider):
     def parse_article(self, response: Response, **kwargs: Any) -> Iterable[FoundArticle]:
         self._inc("pages/article")
         headers = response.headers.to_unicode_dict()
-        article, reason = extract_detailed(
+        article, reason, _theme, drift = extract_page(
             response.body, response.url, headers=dict(headers), rules=self.outlet.extract,
             outlet=self.outlet.id, first_seen=now_iso(),  # flags a date long after we met it
         )
         self._inc(f"extract/{reason}")
+        if drift is not None:
+            # The rules did not fit this page (see crawler/extract/check.py): counted, and the
+            # first one described, for the health check's "rules drift" verdict.
+            self._inc(f"drift/{drift.kind}")
+            if not self.crawler.stats.get_value("rasad/drift/example"):
+                self.crawler.stats.set_value("rasad/drift/example",
+                                             f"{drift.describe()} — {response.url}")
+            self.logger.warning("rules drift (%s): %s", drift.describe(), response.url)
         if article is None:
             self.logger.info("not stored (%s): %s", reason, response.url)
             return

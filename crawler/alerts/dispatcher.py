@@ -80,9 +80,10 @@ class Dispatcher:
     def __init__(
         self, db: sqlite_utils.Database, config: AlertsConfig, base_dir: Path, *,
         clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep,
-        flush_digests: bool = False,
+        flush_digests: bool = False, backfill: bool = False,
     ) -> None:
         self.db = db
+        self.backfill = backfill
         self.config = config
         self.base_dir = base_dir
         self.clock = clock
@@ -105,6 +106,10 @@ class Dispatcher:
         created = outbox.iso(now)
         if channel.mode == "immediate":
             def singles(items: list[dict[str, Any]]) -> list[tuple[str, str, dict, list[int]]]:
+                # A backfill or a burst goes out as one digest: nobody reads 200 messages.
+                burst = channel.burst and len(items) > channel.burst
+                if self.backfill or burst:
+                    return self._digest(channel, items, "backfill" if self.backfill else "burst")
                 return [(alert_id(i["story_id"], i["topic"], channel.id), "alert",
                          alert_payload(i), [i["item_id"]]) for i in items]
             outbox.assign(self.db, channel.id, None, singles, created)
@@ -112,11 +117,16 @@ class Dispatcher:
         before = None if self.flush_digests else outbox.iso(window_start(channel, now))
 
         def digest(items: list[dict[str, Any]]) -> list[tuple[str, str, dict, list[int]]]:
-            ids = [i["item_id"] for i in items]
-            payload = digest_payload(channel.id, channel.digest, [alert_payload(i) for i in items])
-            return [(digest_id(channel.id, ids), "digest", payload, ids)]
+            return self._digest(channel, items, channel.digest)
         outbox.assign(self.db, channel.id, before, digest, created)
         rep.waiting_digest = len(outbox.unassigned(self.db, channel.id))
+
+    @staticmethod
+    def _digest(channel: Channel, items: list[dict[str, Any]],
+                period: str) -> list[tuple[str, str, dict, list[int]]]:
+        ids = [i["item_id"] for i in items]
+        payload = digest_payload(channel.id, period, [alert_payload(i) for i in items])
+        return [(digest_id(channel.id, ids), "digest", payload, ids)]
 
     # --- deliveries → attempts ------------------------------------------------------------------
     def drain(self, channel: Channel, rep: ChannelReport) -> None:
@@ -186,7 +196,7 @@ class Dispatcher:
 
 def dispatch_pending(
     db_path: str | Path, alerts_path: str | Path | None = None, *, only: str | None = None,
-    flush_digests: bool = False, config: AlertsConfig | None = None,
+    flush_digests: bool = False, config: AlertsConfig | None = None, backfill: bool = False,
 ) -> DispatchReport:
     """Drain the outbox of the store at `db_path` once (what `rasad alerts dispatch` and the end
     of `rasad crawl` run; the scheduler calls it after each crawl)."""
@@ -196,6 +206,6 @@ def dispatch_pending(
     db = connect(db_path)
     try:
         return Dispatcher(db, config, Path(db_path).resolve().parent,
-                          flush_digests=flush_digests).run(only)
+                          flush_digests=flush_digests, backfill=backfill).run(only)
     finally:
         db.conn.close()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_REASONS = 6  # a message quotes the verdict and the strongest reasons, not every term
+MAX_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[
         "countries": item.get("countries") or {},
         "states": item.get("states") or {},
         "terms": why.get("terms") or {},
+        # Why, for a reader: one line, and the sentences that matched as the outlet wrote them.
+        "reason": why.get("reason") or "",
+        "sentences": list(why.get("sentences") or [])[:MAX_SENTENCES],
         "reasons": list(why.get("reasons") or [])[:MAX_REASONS],
     }
 
@@ -80,7 +84,7 @@ def subject(message: Message) -> str:
         return " ".join(f"[rasad] outlet {p['outlet']}: {p['verdict']}".split())
     if message.kind == "digest":
         p = message.payload
-        return f"[rasad] {p['count']} new alert(s) — {p['period']} digest"
+        return f"[rasad] {p['count']} new alert(s) — {p['period']} digest"  # burst, backfill too
     a = message.payload
     return " ".join(f"[rasad] {a['topic_label']}: {a['title']}".split())
 
@@ -95,10 +99,14 @@ def text_lines(alert: dict[str, Any]) -> list[str]:
     lines = [alert["title"], alert["url"],
              f"{alert['outlet']} · {alert['published'] or 'undated'} · "
              f"topic {alert['topic']} · score {alert['score']}"]
+    if alert.get("reason"):
+        lines.append(f"why: {alert['reason']}")
+    lines += [f"  « {s} »" for s in alert.get("sentences") or []]
     where = places(alert)
     if where:
         lines.append(f"places: {where}")
-    lines += [f"  {r}" for r in alert.get("reasons") or []]
+    if not alert.get("sentences"):  # older payloads: the rule's own lines
+        lines += [f"  {r}" for r in alert.get("reasons") or []]
     return lines
 
 

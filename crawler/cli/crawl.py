@@ -110,6 +110,6 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     store_errors = [r.counts["stats"][STAT] for r in results if STAT in r.counts["stats"]]
     if store_errors:  # what was stored is whole; the rest waits for a store that works
         raise StoreFailure(f"{store_errors[0]}; the crawl stopped at this first failed write")
-    alerts_hooks.after_crawl(db_path, alerts_path, as_json)
+    alerts_hooks.after_crawl(db_path, alerts_path, as_json, backfill=alert_backfill)
     if failed == len(results) and results:
         sys.exit(1)

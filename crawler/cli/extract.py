@@ -57,7 +57,7 @@ def extract(files: tuple[str, ...], url: str | None, outlet_id: str | None,
         rasad extract page.html --url https://maseer.net/archives/12345
         rasad extract saved/*.html --outlet alqaed
     """
-    from crawler.extract import extract_detailed
+    from crawler.extract import extract_page
 
     config, _ = load(config_path, origins)
     failures = 0
@@ -65,7 +65,7 @@ def extract(files: tuple[str, ...], url: str | None, outlet_id: str | None,
         data = Path(name).read_bytes()
         page = url or page_url(data) or Path(name).resolve().as_uri()
         outlet = config.select([outlet_id])[0] if outlet_id else outlet_for(config, page)
-        article, reason = extract_detailed(
+        article, reason, theme, drift = extract_page(
             data, page, rules=outlet.extract if outlet else None,
             outlet=outlet.id if outlet else "",
         )
@@ -73,7 +73,8 @@ def extract(files: tuple[str, ...], url: str | None, outlet_id: str | None,
             failures += 1
             record = {"file": name, "url": page, "error": reason}
         else:
-            record = {"file": name, **article.to_dict()}
+            record = {"file": name, **article.to_dict(), "theme": theme,
+                      "drift": drift.describe() if drift else None}
         click.echo(json.dumps(record, ensure_ascii=False))
     if failures:
         sys.exit(1)

@@ -35,7 +35,8 @@ def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
            outlet_ids: tuple[str, ...], as_json: bool, redis_url: str | None) -> None:
     """Show each outlet's health: last run, new articles, errors, extraction, verdict.
 
-    The verdict is ok, stale, failing or extraction broken, with the reason; the columns are
+    The verdict is ok, stale, failing, extraction broken or rules drift (the theme rules did
+    not fit pages of the last crawl: a redesign?), with the reason; the columns are
     the last run (when, outcome), articles first stored in the last 24 hours and 7 days, the
     share of fetched URLs that ended in an error in 7 days, and the share of recent article
     pages that gave a body, and of those a date.

@@ -40,6 +40,11 @@ def main() -> int:
               "hard negative; third crawl ==")
         alerts_demo.publish(mirror)
         _rasad(*crawl)
+        print("\n== a backfill: a new store, `--alert-backfill` on one outlet: one digest ==")
+        backfill = DATA / "backfill"
+        backfill.mkdir()
+        _rasad("crawl", "--config", "config/mirror.toml", *origins, "--outlet", "alqaed",
+               "--alert-backfill", "--db", str(backfill / "rasad.db"))
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         print("\n== stored articles per outlet ==")
         for outlet, count, dated in conn.execute(
@@ -54,6 +59,8 @@ def main() -> int:
             print(f"  {published or '?':<10}  {outlet:<15} {title}")
     print("\n== alerts fired (JSON Lines channel: demo-data/alerts.jsonl) ==")
     alerts_demo.show(db, DATA / "alerts.jsonl")
+    print("\n== the backfill's digest (demo-data/backfill/alerts.jsonl) ==")
+    alerts_demo.show(DATA / "backfill" / "rasad.db", DATA / "backfill" / "alerts.jsonl")
     print(f"\ndatabase: {db}")
     return 0
 

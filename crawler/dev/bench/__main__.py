@@ -8,6 +8,7 @@ import time
 SECTIONS = {
     "crawl": "crawler.dev.bench.crawl",
     "extract": "crawler.dev.bench.extract",
+    "hostile": "crawler.dev.bench.hostile",
     "topics": "crawler.dev.bench.topics",
     "alerts": "crawler.dev.bench.alerts",
     "incremental": "crawler.dev.bench.incremental",

@@ -21,7 +21,7 @@ DEFAULT_PORTS = {"centcomcitadel": 8701, "maseer": 8702, "alqaed": 8703,  # conf
                  "rafid": 8704, "wahat": 8705}  # not configured: for `rasad outlets add`
 SERVER_NAMES = {"centcomcitadel": "Apache", "maseer": "nginx", "alqaed": "LiteSpeed",
                 "rafid": "cloudflare", "wahat": "openresty"}
-LAYOUTS = ("normal", "broken")
+LAYOUTS = ("normal", "broken", "redesign")
 
 
 def build_site(outlet: str, origin: str, scale: int = 0, faults: bool = True,
@@ -224,7 +224,9 @@ class Mirror:
         site.update(article, new_body_paragraphs)
 
     def set_layout(self, outlet_id: str, layout: str) -> None:
-        """"broken": the article body container is renamed and emptied (a redesign)."""
+        """"broken": the article body container is renamed and emptied (a redesign that moved
+        the text out of the HTML); "redesign": the alternate skin of themes/redesign.py (other
+        class names and widgets around the same content wrapper)."""
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}")
         site = self.sites[outlet_id]
@@ -233,10 +235,13 @@ class Mirror:
 
 
 def serve_forever(port_base: int = 8701, scale: int = 0, host: str = "127.0.0.1",
-                  faults: bool = True) -> None:
-    """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`)."""
+                  faults: bool = True, layout: str = "normal") -> None:
+    """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`);
+    `layout` "redesign" serves the configured outlets in their alternate skin."""
     ports = {o: port_base + i for i, o in enumerate(ALL_OUTLETS)}
     with Mirror(ports, host=host, scale=scale, faults=faults, outlets=ALL_OUTLETS) as mirror:
+        for outlet in OUTLETS:  # the outlets with an alternate skin (themes/redesign.py)
+            mirror.set_layout(outlet, layout)
         for outlet, origin in mirror.origins.items():
             count = len(mirror.expected_articles(outlet))
             print(f"{outlet:16} {origin}  ({count} articles)", flush=True)

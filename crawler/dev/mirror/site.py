@@ -241,6 +241,16 @@ class Site:
         return self.finish(200, body.encode("utf-8"), ctype, modified or self.lists_modified())
 
     def article_page(self, a: MirrorArticle) -> Response:
+        if self.layout == "redesign":
+            from .themes.redesign import reskin
+
+            with self.lock:  # the default page is rendered first, then reskinned
+                self.layout = "normal"
+                try:
+                    page = self.theme.article(self, a)
+                finally:
+                    self.layout = "redesign"
+            return self.html(reskin(self, a, page), a)
         return self.html(self.theme.article(self, a), a)
 
     def static(self, title: str, text: list[str], url: str) -> Response:
