@@ -41,6 +41,9 @@ RASAD_VIEW_URL = os.environ.get("RASAD_VIEW_URL", "")
 # lines (empty: 0.5 on a terminal, 10 otherwise).
 RASAD_PROGRESS = os.environ.get("RASAD_PROGRESS", "auto")
 RASAD_PROGRESS_INTERVAL = os.environ.get("RASAD_PROGRESS_INTERVAL", "")
+# Worker mode (crawler/cluster/): seconds after its last heartbeat that a worker counts as dead
+# and its leased requests go back to the shared queue (longer than any page's extraction).
+RASAD_WORKER_TTL = float(os.environ.get("RASAD_WORKER_TTL", "10"))
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True

@@ -68,3 +68,4 @@ from crawler.cli import search as _search  # noqa: E402,F401
 from crawler.cli import serve as _serve  # noqa: E402,F401
 from crawler.cli import status as _status  # noqa: E402,F401
 from crawler.cli import topics as _topics  # noqa: E402,F401
+from crawler.cli import worker as _worker  # noqa: E402,F401

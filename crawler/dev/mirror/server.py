@@ -69,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _serve(self, head: bool) -> None:
+        received = time.time()  # before the page is built: when the request arrived
         site = self.server.site
         target = self.path
         if target.startswith(("http://", "https://")):  # absolute-form (proxy style) request
@@ -87,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.mirror._log({
             "outlet": site.outlet_id, "method": self.command, "path": target, "status": status,
             "if_none_match": inm is not None, "if_modified_since": ims is not None,
-            "time": time.time(),
+            "time": time.time(), "received": received,
         })
         self.send_response(status)
         for key, value in headers.items():
