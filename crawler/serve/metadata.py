@@ -68,8 +68,9 @@ def _time_chart(title: str, query: str, period: str, color: str = "outlet") -> d
             "encoding": {
                 "x": {"field": period, "type": "temporal", "scale": {"type": "utc"},
                       "title": "week (Monday)" if period == "week" else "month",
-                      "axis": {"format": "%d %b %Y" if period == "week" else "%b %Y",
-                               "labelAngle": -40}},
+                      # Month bars get one tick per month (not a repeated month name).
+                      "axis": {"format": "%d %b %Y", "labelAngle": -40} if period == "week"
+                      else {"format": "%b %Y", "labelAngle": -40, "tickCount": "month"}},
                 "x2": {"field": "period_end"},
                 "y": {"field": "articles", "type": "quantitative", "aggregate": "sum",
                       "title": "articles", "axis": {"tickMinStep": 1, "format": "d"}},
