@@ -54,3 +54,10 @@ def test_parse() -> None:
     assert parse_connect_to("https://Maseer.net/=http://127.0.0.1:9, ") == {
         "https://maseer.net": "http://127.0.0.1:9"}
     assert parse_connect_to("") == {}
+
+
+def test_a_bad_value_stops_rasad_crawl_in_one_line(tmp_path: Path) -> None:
+    proc = rasad("crawl", "--outlet", "maseer", "--db", str(tmp_path / "r.db"),
+                 env={"RASAD_CONNECT_TO": "https://maseer.net"}, check=False)
+    assert proc.returncode == 2 and "RASAD_CONNECT_TO" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "r.db").exists()
