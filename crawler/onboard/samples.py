@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from crawler.config.outlets import ExtractRules
-from crawler.extract import extract_detailed, parse_html
+from crawler.extract import extract_detailed, extract_page, parse_html
 from crawler.extract.meta import read_meta
 from crawler.onboard.fetch import Fetched
 
@@ -39,6 +39,7 @@ class Sample:
     leaked: int = 0  # short lines the rules keep that plain extraction drops as furniture
     prose: float = 0.0  # share of the body's words in lines of running text (not menu items)
     describes: float | None = None  # share of the page's own description found in the body
+    drift: str = ""  # the extractor's own drift finding for the rules, if any
     verdict: str = ""  # ok, or what is wrong
 
     @property
@@ -62,8 +63,11 @@ def judge(fetched: Fetched, rules: ExtractRules | None) -> Sample:
     if not fetched.ok:
         why = fetched.error or (f"HTTP {fetched.status}" if fetched.status != 200 else "empty body")
         return Sample(fetched.url, fetched.status, "fetch", verdict=f"not fetched ({why})")
-    article, reason = extract_detailed(fetched.body, fetched.url, fetched.headers, rules)
+    article, reason, _, drift = extract_page(fetched.body, fetched.url, fetched.headers, rules)
     sample = Sample(fetched.url, fetched.status, reason)
+    # The extractor checks its theme rules against the generic pass itself and falls back
+    # when they do not fit: its drift is what the crawl will report, so it is the check's too.
+    sample.drift = drift.describe() if drift is not None else ""
     if article is None:
         sample.verdict = f"not an article ({reason})"
         return sample
@@ -123,6 +127,8 @@ def verdict(s: Sample) -> str:
         problems.append(f"the page's own description is not in the body ({s.describes:.0%})")
     if not s.published:
         problems.append("no date")
+    if s.drift:
+        problems.append(f"rules drift: {s.drift}")
     if s.leaked > MAX_LEAKED:
         problems.append(f"rules keep {s.leaked} short lines plain extraction drops as furniture")
     if s.agreement is not None and s.agreement < AGREE:
