@@ -28,3 +28,11 @@ frontier.SharedScheduler  # noqa: B018 - named by SCHEDULER in crawler/cluster/c
 frontier.SharedScheduler.enqueue_request  # noqa: B018 - Scrapy's scheduler interface
 frontier.SharedScheduler.next_request  # noqa: B018
 ExecutionEngine._SLOT_HEARTBEAT_INTERVAL  # noqa: B018 - read by Scrapy's engine
+
+# Named by FEED_EXPORTERS and DOWNLOAD_HANDLERS in crawler/settings.py.
+from crawler.components import connect_to, feeds  # noqa: E402
+
+feeds.FlatCsvItemExporter  # noqa: B018
+feeds.FlatJsonItemExporter  # noqa: B018
+feeds.FlatJsonLinesItemExporter  # noqa: B018
+connect_to.ConnectToDownloadHandler  # noqa: B018

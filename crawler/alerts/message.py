@@ -41,10 +41,17 @@ def digest_id(channel: str, item_ids: list[int]) -> str:
     return _digest_id("dig", "digest", channel, ",".join(str(i) for i in sorted(item_ids)))
 
 
-def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[str, Any]:
+def view_url(base: str | None, article_id: int) -> str | None:
+    """The article's page in `rasad serve` served at `base` (RASAD_VIEW_URL), if any."""
+    base = (base or "").strip().rstrip("/")
+    return f"{base}/-/article/{int(article_id)}" if base else None
+
+
+def alert_payload(item: dict[str, Any], topic_label: str | None = None,
+                  view_base: str | None = None) -> dict[str, Any]:
     """The JSON an alert carries, from an outbox row joined with its article and verdict."""
     why = item.get("why") or {}
-    return {
+    payload = {
         "topic": item["topic"],
         "topic_label": topic_label or why.get("label") or item["topic"],
         "story_id": item["story_id"],
@@ -63,6 +70,10 @@ def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[
         "sentences": list(why.get("sentences") or [])[:MAX_SENTENCES],
         "reasons": list(why.get("reasons") or [])[:MAX_REASONS],
     }
+    view = view_url(view_base, item["article_id"])
+    if view:  # only when configured: receivers of the plain payload see no change
+        payload["view_url"] = view
+    return payload
 
 
 def digest_payload(channel: str, period: str, alerts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -97,6 +108,7 @@ def places(alert: dict[str, Any]) -> str:
 def text_lines(alert: dict[str, Any]) -> list[str]:
     """One alert as plain text lines (the e-mail body; chat escapes them first)."""
     lines = [alert["title"], alert["url"],
+             *([f"in rasad: {alert['view_url']}"] if alert.get("view_url") else []),
              f"{alert['outlet']} · {alert['published'] or 'undated'} · "
              f"topic {alert['topic']} · score {alert['score']}"]
     if alert.get("reason"):

@@ -54,6 +54,7 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
         rasad crawl --redis redis://10.0.0.5:6379/0        # a worker (see rasad ingest)
     """
+    from crawler.components.connect_to import parse_connect_to
     from crawler.components.storefail import STAT, STORE_LOG
     from crawler.service.runner import crawl as run_crawl
     from storage.db import check_writable, connect
@@ -61,6 +62,8 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
         parse_threshold(os.environ.get("RASAD_MATERIAL_CHANGE"))
+        # (a bad one would silently disable http/https downloads: Scrapy's NotSupported)
+        parse_connect_to(os.environ.get("RASAD_CONNECT_TO"))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 

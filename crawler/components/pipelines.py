@@ -91,6 +91,8 @@ class StorePipeline:
             store_failed(self.crawler, exc)
             raise DropItem(f"not stored: {article.url}", log_level="DEBUG") from None
         known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
+        item.article_id, item.status, item.story_id = (result.article_id, result.status,
+                                                       result.story_id)
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:
             self.stats.inc_value("rasad/articles/reprint")
