@@ -132,8 +132,7 @@ def test_theme_detected_from_the_page() -> None:
                 "rafid": "generic", "wahat": "generic"}
     seen: dict[str, Counter[str]] = {}
     for page in iter_pages(outlets=tuple(expected)):
-        name, why = detect_theme(page.body.decode("utf-8", "replace"),
-                                 parse_html(page.body, page.headers))
+        name, why = detect_theme(parse_html(page.body, page.headers))
         seen.setdefault(page.outlet, Counter())[name] += 1
         assert why
     for outlet, theme in expected.items():

@@ -268,7 +268,7 @@ def _samples(client: PoliteClient, finding: Finding, evidence: list[str], links:
         root = parse_page(page)
         if root is not None:
             titles.append(read_meta(root).title_tag)
-            name, reason = detect_theme(page.body.decode("utf-8", "replace"), root)
+            name, reason = detect_theme(root)
             votes[name] += 1
             why.setdefault(name, reason)
     theme = votes.most_common(1)[0][0] if votes else "generic"
