@@ -132,8 +132,7 @@ def test_theme_detected_from_the_page() -> None:
                 "rafid": "generic", "wahat": "generic"}
     seen: dict[str, Counter[str]] = {}
     for page in iter_pages(outlets=tuple(expected)):
-        name, why = detect_theme(page.body.decode("utf-8", "replace"),
-                                 parse_html(page.body, page.headers))
+        name, why = detect_theme(parse_html(page.body, page.headers))
         seen.setdefault(page.outlet, Counter())[name] += 1
         assert why
     for outlet, theme in expected.items():
@@ -150,16 +149,17 @@ def _static_site(root: Path) -> None:
             "بين الضباط المشاركين من البلدين في إطار برنامج التعاون القائم منذ سنوات. ")
     links = []
     for n in range(1, 6):
-        path = root / "news" / f"{1000 + n}-item"
+        path = root / "news" / f"{1000 + n}-item.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             f'<html lang="ar"><head><title>خبر رقم {n} | موقع</title><meta property="og:type" '
             f'content="article"><meta property="article:published_time" content="2025-03-0{n}">'
             f'</head><body><article><h1>خبر رقم {n}</h1><p>{para}</p><p>وفي اليوم {n} {para}</p>'
             f'</article></body></html>', encoding="utf-8")
-        links.append(f'<li><a href="/news/{1000 + n}-item">خبر رقم {n}</a></li>')
+        links.append(f'<li><a href="/news/{1000 + n}-item.html">خبر رقم {n}</a></li>')
     (root / "index.html").write_text(
         '<html lang="ar"><head><title>موقع</title></head><body><nav><a href="/about">من نحن</a>'
+        '<a href="/news/77-contact.html">اتصل بنا</a>'  # a page shaped like an article
         f'</nav><ul>{"".join(links)}</ul></body></html>', encoding="utf-8")
 
 
@@ -172,9 +172,6 @@ def test_without_feed_or_sitemap_the_home_page_links_are_the_evidence(tmp_path: 
         def log_message(self, *args: object) -> None:
             pass
 
-        def guess_type(self, path: str) -> str:  # extension-less article files are HTML
-            return "text/html; charset=utf-8"
-
     server = ThreadingHTTPServer(("127.0.0.1", 0), lambda *a: Quiet(*a, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -186,3 +183,5 @@ def test_without_feed_or_sitemap_the_home_page_links_are_the_evidence(tmp_path: 
     assert not finding.sources.feeds and not finding.sources.sitemaps
     assert finding.articles_ok == 3 and finding.samples[0].date_source == "meta"
     assert any("home-page links" in note for note in finding.notes)
+    assert any("also matches 1 menu links" in note and "77-contact" in note
+               for note in finding.notes), finding.notes

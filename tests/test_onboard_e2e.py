@@ -147,7 +147,7 @@ def test_a_configured_home_is_refused(site: Mirror, added: Path) -> None:
     before = added.read_text(encoding="utf-8")
     proc = rasad("outlets", "add", site.origins["maseer"] + "/", "--id", "maseer2", "--config",
                  str(added), "--delay", "0", check=False)
-    assert proc.returncode == 1 and "configured already as outlet 'maseer'" in proc.stderr
+    assert proc.returncode == 2 and "configured already as outlet 'maseer'" in proc.stderr
     assert added.read_text(encoding="utf-8") == before
 
 

@@ -176,13 +176,16 @@ def test_weekly_chart_draws_the_counts_of_the_store(page: object, store: Path) -
 def test_home_has_titles_descriptions_and_canned_queries(page: object) -> None:
     page.goto("/rasad")  # type: ignore[attr-defined]
     text = page.inner_text("body")  # type: ignore[attr-defined]
-    for needle in ("rasad", "Search articles (Arabic-aware)", "Partnership articles by week",
+    for needle in ("rasad", "Search (Arabic-aware)", "Partnership articles by week",
                    "Partnership articles by outlet", "Partnership articles by country",
                    "partnership_articles", "weekly_topic_counts"):
         assert needle in text, needle
     page.goto("/rasad/partnership_by_country")  # type: ignore[attr-defined]
-    countries = page.locator("td.col-country").all_inner_texts()  # type: ignore[attr-defined]
+    # Codes show with their names and link to the articles naming them.
+    countries = page.locator("td.col-country small").all_inner_texts()  # type: ignore
     assert countries[0] == "US" and set(countries) == {"US", "KG", "PK", "KW"}
+    kuwait = page.locator("td.col-country a", has_text="الكويت")  # type: ignore[attr-defined]
+    assert "countries__arraycontains=KW" in (kuwait.get_attribute("href") or "")
 
 
 def test_web_view_is_read_only(server: str, store: Path) -> None:

@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 
 import click
 
+from crawler.cli.errors import UsageFailure, WorkFailed
 from crawler.cli.options import config_option, load
 from crawler.cli.outlets import outlets
-from crawler.config.outlets import DEFAULT_CONFIG, ConfigError
+from crawler.config.outlets import DEFAULT_CONFIG
 from crawler.onboard import entry as entries
 from crawler.onboard.fetch import ProbeError
 from crawler.onboard.samples import Sample
@@ -49,7 +50,8 @@ def add(url: str, outlet_id: str | None, config_path: str | None, dry_run: bool,
     User-Agent and --delay between requests), infers the article URL pattern from what they
     list, finds the listing pages and their pagination, detects the theme, extracts --samples
     articles and shows them, then appends a validated entry to the outlets file (other entries
-    and comments untouched). Exit status 1 with one line when no articles are found.
+    and comments untouched). Exit status 1 with one line when no articles are found, 2 when
+    the entry could not be written (an id or home page already there, an overlay).
 
     \b
     Examples:
@@ -72,8 +74,8 @@ def add(url: str, outlet_id: str | None, config_path: str | None, dry_run: bool,
         entries.check_writable(path, outlet_id)
     try:
         finding = probe(url, delay=delay, samples=samples)
-    except ProbeError as exc:
-        raise click.ClickException(str(exc)) from None
+    except ProbeError as exc:  # the site gave nothing to add: the work failed (exit 1)
+        raise WorkFailed(str(exc)) from None
     click.echo(f"probed {finding.home}: robots.txt {finding.robots_status or 'unreachable'}, "
                f"{finding.requests} requests")
     for label, found in (("feed", finding.sources.feeds), ("sitemap", finding.sources.sitemaps)):
@@ -93,8 +95,8 @@ def add(url: str, outlet_id: str | None, config_path: str | None, dry_run: bool,
         click.echo(f"note      {note}")
     existing = entries.configured_home(path, finding.home)
     if existing and not dry_run:
-        raise click.ClickException(f"{path}: {finding.home} is configured already as "
-                                   f"outlet {existing!r}")
+        raise UsageFailure(f"{path}: {finding.home} is configured already as "
+                           f"outlet {existing!r}")
     table = entries.entry_table(finding)
     entries.validate(outlet_id, table)
     text = entries.to_toml(outlet_id, table, entries.comments_for(finding, url))
@@ -128,10 +130,7 @@ def check(outlet_id: str, config_path: str | None, origins: tuple[str, ...], as_
     from crawler.onboard.check import check as run_check
 
     config, _ = load(config_path, origins)
-    try:
-        outlet = config.select([outlet_id])[0]
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    outlet = config.select([outlet_id])[0]  # an unknown id is a ConfigError: exit 2
     report = run_check(outlet, delay=delay, samples=samples)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))

@@ -15,9 +15,13 @@ from crawler.cli.options import check_listen, db_option
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True,
               help="Port to listen on.")
 def serve(db_path: str, host: str, port: int) -> None:
-    """Serve the store read-only in a web browser (Datasette): tables and views with
-    descriptions, an Arabic-aware search, canned queries (partnership articles by week, outlet,
-    country) and weekly charts per topic and outlet (Dashboards menu).
+    """Serve the store read-only in a web browser (Datasette): the article list (titles
+    first, Arabic right to left, facets for outlet, topic, country, month), an article page per
+    article (body, topics and reasons, the story's other outlets, versions with a diff), a
+    search form (the query language and filters of `rasad search`), the partnership map (US
+    states and partner countries), charts per week and month, and the tables for SQL.
+
+    Alerts link to the article pages when RASAD_VIEW_URL says where this runs.
 
     \b
     Examples:

@@ -115,7 +115,7 @@ def check(outlet: Outlet, delay: float = 1.0, samples: int = 5, budget: int = 60
         pool = [u for u in listed if outlet.is_article_url(u)]
         pool += [x.url for x in links if outlet.is_article_url(x.url) and x.url not in pool]
         fetched = [client.get(u) for u in pool[:samples]]
-        votes = Counter(detect_theme(f.body.decode("utf-8", "replace"), r)[0]
+        votes = Counter(detect_theme(r)[0]
                         for f in fetched if (r := parse_page(f)) is not None)
         report.detected_theme = votes.most_common(1)[0][0] if votes else ""
         report.samples = [judge(f, outlet.extract) for f in fetched]

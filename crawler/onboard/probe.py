@@ -113,6 +113,13 @@ def probe(url: str, delay: float = 1.0, samples: int = 5, budget: int = 80) -> F
         if not finding.article_url:
             raise ProbeError(f"{home}: no articles found (no feed or sitemap lists any, and no "
                              "group of links on the home page leads to article pages)")
+        known = set(evidence)
+        menu = [x.url for x in links if x.in_nav and x.url not in known
+                and patterns.matches(finding.article_url, x.url)]
+        if menu:  # menus link sections and pages, not (unlisted) articles: too wide a pattern?
+            finding.notes.append(f"the article pattern also matches {len(menu)} menu links "
+                                 f"(e.g. {menu[0]}): if they are not articles, extraction must "
+                                 "reject them")
         _listings(client, finding, links)
         _samples(client, finding, evidence, links, samples)
         finding.requests = client.requests
@@ -261,7 +268,7 @@ def _samples(client: PoliteClient, finding: Finding, evidence: list[str], links:
         root = parse_page(page)
         if root is not None:
             titles.append(read_meta(root).title_tag)
-            name, reason = detect_theme(page.body.decode("utf-8", "replace"), root)
+            name, reason = detect_theme(root)
             votes[name] += 1
             why.setdefault(name, reason)
     theme = votes.most_common(1)[0][0] if votes else "generic"

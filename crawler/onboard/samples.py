@@ -39,7 +39,7 @@ class Sample:
     leaked: int = 0  # short lines the rules keep that plain extraction drops as furniture
     prose: float = 0.0  # share of the body's words in lines of running text (not menu items)
     describes: float | None = None  # share of the page's own description found in the body
-    drift: str | None = None  # why extraction did not trust the rules here (extract/check.py)
+    drift: str = ""  # the extractor's own drift finding for the rules, if any
     verdict: str = ""  # ok, or what is wrong
 
     @property
@@ -63,10 +63,11 @@ def judge(fetched: Fetched, rules: ExtractRules | None) -> Sample:
     if not fetched.ok:
         why = fetched.error or (f"HTTP {fetched.status}" if fetched.status != 200 else "empty body")
         return Sample(fetched.url, fetched.status, "fetch", verdict=f"not fetched ({why})")
-    article, reason, _theme, drift = extract_page(fetched.body, fetched.url, fetched.headers,
-                                                  rules)
-    sample = Sample(fetched.url, fetched.status, reason,
-                    drift=drift.describe() if drift else None)
+    article, reason, _, drift = extract_page(fetched.body, fetched.url, fetched.headers, rules)
+    sample = Sample(fetched.url, fetched.status, reason)
+    # The extractor checks its theme rules against the generic pass itself and falls back
+    # when they do not fit: its drift is what the crawl will report, so it is the check's too.
+    sample.drift = drift.describe() if drift is not None else ""
     if article is None:
         sample.verdict = f"not an article ({reason})"
         return sample
@@ -126,7 +127,7 @@ def verdict(s: Sample) -> str:
         problems.append(f"the page's own description is not in the body ({s.describes:.0%})")
     if not s.published:
         problems.append("no date")
-    if s.drift:  # the extractor itself found the rules wrong and used the safer body
+    if s.drift:
         problems.append(f"rules drift: {s.drift}")
     if s.leaked > MAX_LEAKED:
         problems.append(f"rules keep {s.leaked} short lines plain extraction drops as furniture")

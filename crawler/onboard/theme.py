@@ -1,31 +1,19 @@
 """Which theme module fits a page, recognised from the page itself.
 
-Two kinds of evidence, strongest first: the theme's own markers (its asset path under
-/wp-content/themes/, class prefixes only it prints), then whether the theme's
+Two kinds of evidence, strongest first: the theme's own markers (body classes, asset paths under
+/wp-content/themes/, generator meta: `crawler.extract.detect`, the one place they are read, the
+same the crawl uses), then, for a theme with no public markers (an outlet's own CMS), whether its
 selectors find a body and a headline on the page. A page no theme fits is `generic`.
-
-The one place onboarding asks "which theme?": issue 10 adds page-based detection to extraction
-itself (markers kept on each Theme); once that is on main, MARKERS gives way to it here.
 """
 from __future__ import annotations
-
-import re
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from crawler.config.outlets import ExtractRules
+from crawler.extract.detect import detect_theme as by_markers
+from crawler.extract.meta import read_meta
 from crawler.extract.themes import THEMES, compile_rules, get_theme
-
-# Public themes' own fingerprints (theme behaviour, the same on every site that runs the theme):
-# (regex over the page's first 200 kB, what it shows).
-MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "jnews": ((r"/wp-content/themes/jnews", "assets under /themes/jnews/"),
-              (r'class="[^"]*\bjeg_', "jeg_ classes"), (r"\bjnews_", "jnews_ blocks")),
-    "tagdiv": ((r"/wp-content/themes/Newspaper", "assets under /themes/Newspaper/"),
-               (r'class="[^"]*\btd-post-content', "td-post-content"),
-               (r'class="[^"]*\btdb_', "tdb_ blocks")),
-}
 
 
 def theme_names() -> list[str]:
@@ -44,15 +32,19 @@ def _fits(name: str, root: etree._Element) -> bool:
     return sum(bool(sel(root)) for sel in own) >= 3
 
 
-def detect_theme(html: str, root: etree._Element | None) -> tuple[str, str]:
+def _has_markers(name: str) -> bool:
+    t = get_theme(name)
+    return bool(t.body_markers or t.asset_markers or t.generator_markers)
+
+
+def detect_theme(root: etree._Element | None) -> tuple[str, str]:
     """(theme name, the evidence in a few words)."""
-    head = html[:200_000]
-    for name, markers in MARKERS.items():
-        hits = [label for regex, label in markers if re.search(regex, head)]
-        if len(hits) >= 2 or (hits and root is not None and _fits(name, root)):
-            return name, ", ".join(hits)
-    if root is not None:
-        for name in theme_names():
-            if name not in MARKERS and _fits(name, root):
-                return name, "its body and headline or clutter selectors match"
+    if root is None:
+        return "generic", "not an HTML page"
+    name = by_markers(read_meta(root))
+    if name:
+        return name, "its own markers (body classes, theme assets or generator)"
+    for name in theme_names():
+        if not _has_markers(name) and _fits(name, root):
+            return name, "its body and headline or clutter selectors match"
     return "generic", "no theme's markers or selectors"

@@ -14,6 +14,7 @@ SECTIONS = {
     "incremental": "crawler.dev.bench.incremental",
     "search": "crawler.dev.bench.search",
     "ingest": "crawler.dev.bench.ingest",
+    "workers": "crawler.dev.bench.workers",
 }
 
 

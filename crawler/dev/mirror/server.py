@@ -69,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _serve(self, head: bool) -> None:
+        received = time.time()  # before the page is built: when the request arrived
         site = self.server.site
         target = self.path
         if target.startswith(("http://", "https://")):  # absolute-form (proxy style) request
@@ -87,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.mirror._log({
             "outlet": site.outlet_id, "method": self.command, "path": target, "status": status,
             "if_none_match": inm is not None, "if_modified_since": ims is not None,
-            "time": time.time(),
+            "time": time.time(), "received": received,
         })
         self.send_response(status)
         for key, value in headers.items():
@@ -120,8 +121,15 @@ class Mirror:
 
     def __init__(self, ports: dict[str, int] | None = None, host: str = "127.0.0.1",
                  scale: int = 0, faults: bool = True, today: date | None = None,
-                 outlets: tuple[str, ...] = OUTLETS) -> None:
+                 outlets: tuple[str, ...] = OUTLETS,
+                 public_origins: dict[str, str] | None = None) -> None:
+        """`public_origins` (outlet → "https://maseer.net"): the sites write their links,
+        feeds and sitemaps with the outlets' real origins while listening on loopback, so a
+        crawl that connects the real origins to `addresses` (RASAD_CONNECT_TO) stores the
+        articles' real URLs."""
         self.host = host
+        self.public_origins = {o: u.rstrip("/") for o, u in (public_origins or {}).items()}
+        self.addresses: dict[str, str] = {}  # outlet → the loopback origin it listens on
         self.ports = {o: (ports or {}).get(o) or 0 for o in outlets}
         self.scale = scale
         self.faults = faults
@@ -141,7 +149,9 @@ class Mirror:
             for outlet in self.ports:
                 server = _Server((self.host, self.ports[outlet]), _Handler)
                 self._servers[outlet] = server
-                origin = f"http://{self.host}:{server.server_port}"
+                address = f"http://{self.host}:{server.server_port}"
+                self.addresses[outlet] = address
+                origin = self.public_origins.get(outlet, address)
                 server.site = build_site(outlet, origin, self.scale, self.faults, self.today)
                 server.mirror = self
                 self.sites[outlet] = server.site
@@ -171,7 +181,14 @@ class Mirror:
 
     @property
     def origins(self) -> dict[str, str]:
+        """Outlet → the origin its pages name (the loopback address unless public_origins)."""
         return {o: s.origin for o, s in self.sites.items()}
+
+    @property
+    def connect_to(self) -> str:
+        """RASAD_CONNECT_TO for a crawl of the public origins: "origin=address,…"."""
+        return ",".join(f"{self.origins[o]}={a}" for o, a in self.addresses.items()
+                        if self.origins[o] != a)
 
     # --- request log ---------------------------------------------------------------------------
     def _log(self, entry: dict[str, Any]) -> None:
