@@ -59,8 +59,11 @@ def article_detail(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] 
                                "words_removed, material FROM article_versions "
                                "WHERE article_id = ? ORDER BY version", (article_id,))
     if _has(conn, "alert_outbox"):
-        alerts = _rows(conn, "SELECT topic, channel, status, created, sent, article_id "
-                             "FROM alert_outbox WHERE story_id = ? ORDER BY created", (story_id,))
+        verdict = ("(SELECT verdict FROM alert_feedback f WHERE f.alert_id = o.id)"
+                   if _has(conn, "alert_feedback") else "NULL")
+        alerts = _rows(conn, "SELECT id, topic, channel, status, created, sent, article_id, "
+                             f"{verdict} AS verdict FROM alert_outbox o WHERE story_id = ? "
+                             "ORDER BY created", (story_id,))
     return {"article": article, "topics": topics, "story": story, "article_urls": urls,
             "versions": versions, "alerts": alerts}
 

@@ -26,10 +26,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def serve(db: Path, env: dict[str, str] | None = None, *args: str) -> Iterator[str]:
     port = free_port()
     exe = Path(sys.executable).parent / "rasad"
-    proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--port", str(port)],
+    proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"

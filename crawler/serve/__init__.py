@@ -36,7 +36,7 @@ def datasette_args(db_path: str | Path, metadata_path: str | Path, host: str,
     return args
 
 
-def run(db_path: str | Path, host: str, port: int) -> None:
+def run(db_path: str | Path, host: str, port: int, *, feedback: bool = False) -> None:
     """Serve until interrupted (blocks)."""
     from datasette.cli import cli
 
@@ -45,6 +45,9 @@ def run(db_path: str | Path, host: str, port: int) -> None:
     db_name = Path(db_path).stem  # Datasette names a database after its file
     with tempfile.TemporaryDirectory(prefix="rasad-serve-") as tmp:
         meta = Path(tmp) / "metadata.json"
-        meta.write_text(json.dumps(metadata(db_name), ensure_ascii=False), encoding="utf-8")
+        doc = metadata(db_name)
+        # Read by the plugin: whether the article page may record readers' alert verdicts.
+        doc["plugins"]["rasad"] = {"feedback": feedback}
+        meta.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
         cli.main(datasette_args(db_path, meta, host, port), prog_name="rasad serve",
                  standalone_mode=False)

@@ -1,9 +1,10 @@
 """Datasette plugin (loaded by `rasad serve` with --plugins-dir): rasad's own pages and how
 cells look in every list.
 
-- Routes: `/-/article/<id>` (the article page), `/<db>/search` (search without SQL: the shared
-  parser of storage/filters.py and the ranking of `rasad search`), `/-/partnerships` (US state ↔
-  partner country pairs).
+- Routes: `/-/article/<id>` (the article page; with `rasad serve --feedback` its alerts take a
+  reader's verdict, POSTed to `/-/alert/<id>/feedback`: the web view's one write),
+  `/<db>/search` (search without SQL: the shared parser of storage/filters.py and the ranking
+  of `rasad search`), `/-/partnerships` (US state ↔ partner country pairs).
 - Cells: Arabic text in its own direction, bodies cut to snippets, URLs as short links, titles
   linked to the article page, country and state codes with their names.
 - Lists: rasad.css (fits a 1280 px screen), column descriptions folded away, the article
@@ -11,6 +12,7 @@ cells look in every list.
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from datasette import Response, hookimpl
@@ -44,8 +46,45 @@ async def article_page(request: Any, datasette: Any) -> Response:
             "error.html", {"ok": False, "error": f"No article {article_id} in this store",
                            "title": "Not found", "status": 404}, request=request), status=404)
     ctx["database"] = db.name
+    ctx["feedback"] = _feedback_on(datasette)
     return Response.html(await datasette.render_template("rasad_article.html", ctx,
                                                          request=request))
+
+
+def _feedback_on(datasette: Any) -> bool:
+    return bool((datasette.plugin_config("rasad") or {}).get("feedback"))
+
+
+async def alert_feedback(request: Any, datasette: Any) -> Response:
+    """A reader's verdict on one alert (the article page's right/wrong buttons), written with
+    the same storage call as `rasad alerts feedback`; Datasette checks the form's CSRF token."""
+    from storage.db import connect
+    from storage.feedback import UnknownAlert, record_feedback
+
+    if request.method != "POST":
+        return Response.text("POST a verdict (right or wrong)", status=405)
+    if not _feedback_on(datasette):
+        return Response.text("feedback is off: start rasad serve with --feedback", status=403)
+    alert_id = int(request.url_vars["id"])
+    form = await request.post_vars()
+    note = (form.get("note") or "").strip()[:1000] or None
+    path = _db(datasette).path
+
+    def write() -> None:
+        db = connect(path)
+        try:
+            record_feedback(db, alert_id, form.get("verdict", ""), note)
+        finally:
+            db.conn.close()
+
+    try:
+        await asyncio.to_thread(write)
+    except UnknownAlert:
+        return Response.text(f"no alert {alert_id}", status=404)
+    except ValueError as exc:
+        return Response.text(str(exc), status=400)
+    article = form.get("article", "")
+    return Response.redirect(f"/-/article/{int(article)}" if article.isdigit() else "/")
 
 
 async def search_page(request: Any, datasette: Any) -> Response:
@@ -77,6 +116,7 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/article/(?P<id>\d{1,18})$", article_page),
         (r"^/-/partnerships$", partnerships_page),
+        (r"^/-/alert/(?P<id>\d{1,18})/feedback$", alert_feedback),
         (r"^/(?P<db>[^/.-][^/.]*)/search$", search_page),
     ]
 
