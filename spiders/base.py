@@ -17,9 +17,10 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from crawler.components import workers
 from crawler.components.items import FoundArticle
+from crawler.components.pipelines import listener_paths
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
-from crawler.extract import extract_detailed
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
 from crawler.links.urls import canonical
@@ -62,6 +63,8 @@ class OutletSpider(scrapy.Spider):
         # Filled from the store by the storage pipeline when the crawl opens (with revisit marks).
         spider.known = KnownUrls()
         spider.scheduled: set[str] = set()
+        spider._workers = workers.worker_count(crawler.settings.get("RASAD_WORKERS"))
+        spider._listeners = tuple(listener_paths(crawler.settings))
         return spider
 
     # --- entry points ------------------------------------------------------------------------
@@ -201,13 +204,17 @@ class OutletSpider(scrapy.Spider):
         return body
 
     # --- articles ----------------------------------------------------------------------------
-    def parse_article(self, response: Response, **kwargs: Any) -> Iterable[FoundArticle]:
+    async def parse_article(self, response: Response, **kwargs: Any
+                            ) -> AsyncIterator[FoundArticle]:
         self._inc("pages/article")
-        headers = response.headers.to_unicode_dict()
-        article, reason = extract_detailed(
-            response.body, response.url, headers=dict(headers), rules=self.outlet.extract,
-            outlet=self.outlet.id, first_seen=now_iso(),  # flags a date long after we met it
-        )
+        job = workers.PageJob(
+            response.body, response.url, dict(response.headers.to_unicode_dict()),
+            self.outlet.extract, self.outlet.id,
+            now_iso(),  # first_seen: flags a date long after we met it
+            self._listeners)
+        # Extraction and the store listeners' CPU work, in a worker process (RASAD_WORKERS).
+        done = await workers.run(job, self._workers)
+        article, reason = done.article, done.reason
         self._inc(f"extract/{reason}")
         if article is None:
             self.logger.info("not stored (%s): %s", reason, response.url)
@@ -215,7 +222,7 @@ class OutletSpider(scrapy.Spider):
         if article.published:
             self._inc("pages/with_date")  # health: a layout change often loses the date first
         urls = [*response.meta.get("redirect_urls", []), response.request.url, response.url]
-        yield FoundArticle(article=article, urls=urls)
+        yield FoundArticle(article=article, urls=urls, text=done.text, prepared=done.prepared)
 
     def on_error(self, failure: Failure) -> None:
         response = getattr(failure.value, "response", None)

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -54,7 +54,12 @@ class ArticleListener(Protocol):
     - "updated": a stored article's text changed materially (RASAD_MATERIAL_CHANGE): re-index,
       and an alert may fire again;
     - "revised": its text changed below that threshold: re-index, do not alert again.
-    An unchanged refetch ("duplicate") calls no listener."""
+    An unchanged refetch ("duplicate") calls no listener.
+
+    A listener may also have a static `prepare(article) -> value`: the part of its work that
+    needs no database (topic verdicts, index words), which the crawl runs in a worker process
+    (crawler/components/workers.py). The store then passes that value as
+    `article_written(..., prepared=value)`; without one the listener computes it itself."""
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
@@ -88,22 +93,28 @@ class ArticleStore:
     def add(
         self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None,
         *, fetched_key: str | None = None, source_modified: str | None = None,
+        text: Text | None = None, prepared: Sequence[Any] | None = None,
     ) -> AddResult:
         """Store `article` under canonical `key` with its URL `aliases`, in one transaction.
 
         `fetched_key` is the canonical form of the URL actually fetched, when `key` came from
         the page's own canonical link: if that link names a stored article with an unrelated
         text, the link is wrong and the page is stored under `fetched_key` instead.
-        `source_modified` is the sitemap/feed date that made the spider refetch the page."""
-        text = Text.of(article.body)  # CPU work before taking the write lock
+        `source_modified` is the sitemap/feed date that made the spider refetch the page.
+        `text` (`Text.of(article.body)`) and `prepared` (the listeners' `prepare(article)`
+        values, in listener order, None where a listener has none) may come computed already,
+        from a worker process; whatever is missing is computed here."""
+        text = text or Text.of(article.body)  # CPU work before taking the write lock
         with transaction(self.db) as conn:
             return self.write(conn, article, key, aliases, run_id=run_id, text=text,
-                              fetched_key=fetched_key, source_modified=source_modified)
+                              fetched_key=fetched_key, source_modified=source_modified,
+                              prepared=prepared)
 
     def write(
         self, conn: sqlite3.Connection, article: Article, key: str, aliases: Iterable[str] = (),
         *, run_id: int | None = None, text: Text | None = None, fetched_key: str | None = None,
         source_modified: str | None = None, seen: str | None = None,
+        prepared: Sequence[Any] | None = None,
     ) -> AddResult:
         """`add()` inside the caller's transaction (bulk loads write many articles per one)."""
         seen = seen or now_iso()
@@ -119,9 +130,11 @@ class ArticleStore:
             if story is not None and story.exact and story.outlet == article.outlet:
                 found = story.article_id  # the same text under another URL: the same article
         if found is None:
-            result = self._insert(conn, article, key, text, story, run_id, seen, source_modified)
+            result = self._insert(conn, article, key, text, story, run_id, seen, source_modified,
+                                  prepared)
         else:
-            result = self._refetched(conn, found, article, text, run_id, seen, source_modified)
+            result = self._refetched(conn, found, article, text, run_id, seen, source_modified,
+                                     prepared)
         conn.executemany(
             "INSERT INTO article_urls (url, article_id, outlet, first_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(url) DO NOTHING",
@@ -154,7 +167,7 @@ class ArticleStore:
 
     def _insert(self, conn: sqlite3.Connection, article: Article, key: str, text: Text,
                 story: Match | None, run_id: int | None, seen: str,
-                source_modified: str | None) -> AddResult:
+                source_modified: str | None, prepared: Sequence[Any] | None = None) -> AddResult:
         row = article.to_dict()
         row.update(
             canonical_url=key, tags=json.dumps(article.tags, ensure_ascii=False),
@@ -172,17 +185,19 @@ class ArticleStore:
         if inserted is None:  # the key is stored but was not among article_urls: same article
             existing = conn.execute("SELECT id FROM articles WHERE canonical_url = ?",
                                     (key,)).fetchone()[0]
-            return self._refetched(conn, existing, article, text, run_id, seen, source_modified)
+            return self._refetched(conn, existing, article, text, run_id, seen, source_modified,
+                                   prepared)
         article_id = inserted[0]
         story_id = story.story_id if story else article_id
         if story is None:
             conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
         self.bands.add(conn, article_id, text.signature)
-        self._notify(conn, article_id, article, "new")
+        self._notify(conn, article_id, article, "new", prepared)
         return AddResult(article_id, "new", story_id, 1)
 
     def _refetched(self, conn: sqlite3.Connection, article_id: int, article: Article, text: Text,
-                   run_id: int | None, seen: str, source_modified: str | None) -> AddResult:
+                   run_id: int | None, seen: str, source_modified: str | None,
+                   prepared: Sequence[Any] | None = None) -> AddResult:
         """A stored article met again: the same text (duplicate) or a new version."""
         old = conn.execute(
             "SELECT content_hash, title, body, version, fingerprint, story_id, first_seen, run_id "
@@ -215,13 +230,19 @@ class ArticleStore:
              source_modified, article_id))
         self.bands.replace(conn, article_id, old[4], text.signature)
         status = "updated" if material else "revised"
-        self._notify(conn, article_id, article, status)
+        self._notify(conn, article_id, article, status, prepared)
         return AddResult(article_id, status, story_id, version, change.changed)
 
     def _notify(self, conn: sqlite3.Connection, article_id: int, article: Article,
-                status: str) -> None:
-        for listener in self.listeners:
-            listener.article_written(conn, article_id, article, status)
+                status: str, prepared: Sequence[Any] | None = None) -> None:
+        prepared = prepared or ()
+        for i, listener in enumerate(self.listeners):
+            value = prepared[i] if i < len(prepared) else None
+            if value is None:
+                listener.article_written(conn, article_id, article, status)
+            else:
+                listener.article_written(  # type: ignore[call-arg]
+                    conn, article_id, article, status, prepared=value)
 
     # --- upkeep and reads -------------------------------------------------------------------
     def backfill(self, batch: int = 500) -> int:

@@ -38,11 +38,13 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
     """
+    from crawler.components.workers import worker_count
     from crawler.service.runner import crawl as run_crawl
     from storage.versions import parse_threshold
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
         parse_threshold(os.environ.get("RASAD_MATERIAL_CHANGE"))
+        worker_count(os.environ.get("RASAD_WORKERS"))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -29,6 +29,7 @@ class StorePipeline:
         self.stats = stats
         self.material_change = parse_threshold(material_change)
         self.listeners = list(listeners or [])
+        self.listener_paths: list[str] = []  # the listeners' setting paths (prepared values)
         self.store: ArticleStore | None = None
 
     @classmethod
@@ -39,6 +40,7 @@ class StorePipeline:
         pipeline = cls(db_path, crawler.stats,
                        parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")),
                        build_listeners(crawler))
+        pipeline.listener_paths = listener_paths(crawler.settings)
         pipeline.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to process_item()
         return pipeline
 
@@ -79,8 +81,10 @@ class StorePipeline:
         known = spider.known  # crawler.links.revisit.KnownUrls
         revisit_for = known.taken(aliases | {key})
         article.canonical_url = key
+        prepared = [item.prepared.get(p) for p in self.listener_paths] if item.prepared else None
         result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
-                                fetched_key=fetched_key, source_modified=revisit_for)
+                                fetched_key=fetched_key, source_modified=revisit_for,
+                                text=item.text, prepared=prepared)
         known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:
@@ -88,7 +92,12 @@ class StorePipeline:
         return item
 
 
+def listener_paths(settings: Any) -> list[str]:
+    """The paths of RASAD_STORE_LISTENERS, in order."""
+    return list(build_component_list(settings.getdict("RASAD_STORE_LISTENERS")))
+
+
 def build_listeners(crawler: Any) -> list[ArticleListener]:
     """The store's listeners named by RASAD_STORE_LISTENERS, in order."""
-    paths = build_component_list(crawler.settings.getdict("RASAD_STORE_LISTENERS"))
-    return [build_from_crawler(load_object(path), crawler) for path in paths]
+    return [build_from_crawler(load_object(path), crawler)
+            for path in listener_paths(crawler.settings)]

@@ -9,6 +9,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.components import workers
 from crawler.components.runs import run_counts
 from crawler.config.outlets import Config
 
@@ -48,7 +49,12 @@ def crawl(
         crawler = process.create_crawler(spider_class(outlet.id))
         crawlers.append((outlet.id, crawler))
         process.crawl(crawler)
-    process.start()
+    # Forked now, while only this thread runs (the reactor's threads start with it).
+    workers.start(workers.worker_count(settings.get("RASAD_WORKERS")))
+    try:
+        process.start()
+    finally:
+        workers.shutdown()
     results = []
     for outlet_id, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
