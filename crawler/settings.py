@@ -28,6 +28,8 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_MAX_DELAY = 30.0
 CONCURRENT_REQUESTS = 16
 COOKIES_ENABLED = False
+# Not even loaded (its module imports tldextract and requests: ~40 ms of every crawl's start).
+DOWNLOADER_MIDDLEWARES_BASE_OFF = {"scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None}
 TELNETCONSOLE_ENABLED = False
 
 # Bounded work per response; only web schemes.
@@ -45,6 +47,19 @@ RASAD_STORE_LISTENERS = {
     "storage.search.SearchListener": 100,
     "crawler.alerts.listener.TopicListener": 200,
 }
+# Only the Scrapy extensions rasad uses (README "Failure modes"): stats, log counts, the periodic
+# log line, memory use, AutoThrottle, CLOSESPIDER_* limits and feed export (`scrapy crawl -O`).
+# Not the remote-control HTTP endpoint (on by default in Scrapy 2.19) nor the telnet console:
+# a long-running `rasad run` listens on no port. Nor MemoryDebugger or SpiderState (no JOBDIR).
+EXTENSIONS_BASE = {
+    "scrapy.extensions.corestats.CoreStats": 0,
+    "scrapy.extensions.logcount.LogCount": 0,
+    "scrapy.extensions.logstats.LogStats": 0,
+    "scrapy.extensions.memusage.MemoryUsage": 0,
+    "scrapy.extensions.closespider.CloseSpider": 0,
+    "scrapy.extensions.feedexport.FeedExporter": 0,
+    "scrapy.extensions.throttle.AutoThrottle": 0,
+}
 EXTENSIONS = {
     "crawler.components.runs.RunRecord": 100,
     "crawler.components.progress.Progress": 200,
@@ -54,6 +69,7 @@ EXTENSIONS = {
 RASAD_CONDITIONAL = os.environ.get("RASAD_CONDITIONAL", "1") not in ("0", "false", "off")
 DOWNLOADER_MIDDLEWARES = {  # 540: sees final responses
     "crawler.components.incremental.ConditionalRequests": 540,
+    **DOWNLOADER_MIDDLEWARES_BASE_OFF,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.components.incremental.FollowedEntryPoints": 600,

@@ -80,15 +80,18 @@ class ArticleStore:
     def __init__(
         self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] = (),
         material_change: float = DEFAULT_MATERIAL_CHANGE,
+        *, cache_kib: int = 32768, mmap_bytes: int = 2147483648,
     ) -> None:
         self.db = db
         self.listeners = list(listeners)
         self.material_change = material_change
         self.bands = BandIndex(db.conn)  # near-duplicate index; its recent level in memory
         # Band and URL probes read pages all over a large file: keep the interior pages cached
-        # and read the rest through mmap (no read() call per page).
-        db.conn.execute("PRAGMA cache_size = -32768")
-        db.conn.execute("PRAGMA mmap_size = 2147483648")
+        # and read the rest through mmap (no read() call per page). Both count in the process's
+        # resident memory as the file grows: a crawl asks for less (crawler/components/
+        # pipelines.py) so its footprint stays flat; bulk loads keep these.
+        db.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+        db.conn.execute(f"PRAGMA mmap_size = {int(mmap_bytes)}")
 
     def add(
         self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None,

@@ -21,6 +21,8 @@ from storage.articles import ArticleListener, ArticleStore, revisit_marks
 from storage.db import connect, now_iso
 from storage.versions import parse_threshold
 
+CRAWL_CACHE_KIB = 2048  # SQLite page cache of each outlet's store connection
+
 
 class StorePipeline:
     def __init__(self, db_path: str, stats: Any, material_change: float | None = None,
@@ -45,8 +47,12 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
+        # A small page cache and no mmap: each outlet's writer would otherwise keep up to
+        # 32 MB of pages and map the whole file, and the crawl's memory would grow with the
+        # store (~10 KB an article). The probes are index lookups; the OS caches the file.
         self.store = ArticleStore(connect(self.db_path), self.listeners,
-                                  material_change=self.material_change)
+                                  material_change=self.material_change,
+                                  cache_kib=CRAWL_CACHE_KIB, mmap_bytes=0)
         backfilled = self.store.backfill()  # stores from before deduplication, once
         if backfilled:
             self.stats.inc_value("rasad/articles/backfilled", backfilled)

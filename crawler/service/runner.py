@@ -2,6 +2,7 @@
 process: the scheduler starts each pass in a child process)."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,9 @@ def crawl(
     outlets = config.select(outlet_ids)
     settings = scrapy_settings(config, db_path, origins, overrides)
     process = CrawlerProcess(settings)  # LOG_INSTALL_ROOT_HANDLER defaults to True
+    # Scrapy leaves the root logger at NOTSET and filters in its handler, so each response's
+    # DEBUG "Crawled"/"Scraped" record is built, then dropped: filter at the logger instead.
+    logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "DEBUG")
     crawlers = []
     for outlet in outlets:
         crawler = process.create_crawler(spider_class(outlet.id))
