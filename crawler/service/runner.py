@@ -7,6 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# Imported here, near the bottom of the stack: its TLS context factory module calls
+# inspect.stack() three times at import (a deprecation shim naming its module), which reads the
+# source of every frame; inside the engine's start-up, ~50 frames deep, that took ~0.1 s.
+import scrapy.core.downloader.handlers.http11  # noqa: F401
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
