@@ -213,7 +213,8 @@ class ArticleStore:
                 "max(coalesce(source_modified, ''), coalesce(?, '')) WHERE id = ?",
                 (seen, seen, source_modified, article_id))
             return AddResult(article_id, "duplicate", story_id, old[3])
-        change = versions.measure(fp.normalized_tokens(old[2]), text.words)
+        words = text.words if text.words is not None else fp.normalized_tokens(article.body)
+        change = versions.measure(fp.normalized_tokens(old[2]), words)
         material = change.changed >= self.material_change
         version = old[3] + 1
         if old[3] == 1:  # the first change: keep the text first stored as version 1

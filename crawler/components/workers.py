@@ -93,7 +93,7 @@ def process_page(job: PageJob) -> PageResult:
                 prepared[path] = prepare(article)
             except Exception:  # noqa: BLE001 - the listener then runs it (and fails) in the store
                 log.debug("prepare() of %s failed for %s", path, job.url, exc_info=True)
-    return PageResult(article, reason, Text.of(article.body), prepared)
+    return PageResult(article, reason, Text.of(article.body).compact(), prepared)
 
 
 @lru_cache(maxsize=32)
