@@ -26,6 +26,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler spiders storage tests
+	$(BIN)/vulture  # dead code; settings in pyproject.toml [tool.vulture]
 
 mirror: $(STAMP)
 	$(BIN)/rasad mirror

@@ -1,11 +1,27 @@
-"""Scrapy settings for rasad (scrapy.cfg points here). rasad's own settings start with RASAD_."""
+"""Scrapy settings for rasad (scrapy.cfg points here). rasad's own settings start with RASAD_.
+
+The one module that reads the environment (with the CLI, whose options pass the same knobs as
+settings): every other module gets its configuration as a Scrapy setting (`from_crawler`) or a
+constructor argument."""
 from __future__ import annotations
 
 import os
 
+
+def _on(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def secret(name: str) -> str | None:
+    """The value of the environment variable an alert channel names for a secret (read when a
+    message is sent, never stored or logged), or None when it is unset or empty."""
+    return os.environ.get(name) or None
+
+
 BOT_NAME = "rasad"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+SPIDER_LOADER_CLASS = "spiders.outlets.OutletSpiderLoader"  # adds one spider per outlet
 
 # Where outlets come from and where articles go. The CLI sets these; `scrapy crawl` reads the
 # environment (RASAD_CONFIG, RASAD_DB, RASAD_ORIGINS="id=url,id=url").
@@ -17,6 +33,15 @@ RASAD_MATERIAL_CHANGE = os.environ.get("RASAD_MATERIAL_CHANGE", "")
 # Worker processes for extraction and the store's CPU work (crawler/components/workers.py):
 # empty = one per core, 0 = none (all in the crawl process).
 RASAD_WORKERS = os.environ.get("RASAD_WORKERS", "")
+# Topic rules and alert channels of the topic listener (`--topics`, `--alerts`; empty: the
+# files in config/), and whether an outlet's first crawl alerts too (`--alert-backfill`).
+RASAD_TOPICS = os.environ.get("RASAD_TOPICS", "")
+RASAD_ALERTS = os.environ.get("RASAD_ALERTS", "")
+RASAD_ALERT_BACKFILL = _on("RASAD_ALERT_BACKFILL", "0")
+# Progress display (crawler/components/progress.py): auto, tty, lines or off; seconds between
+# lines (empty: 0.5 on a terminal, 10 otherwise).
+RASAD_PROGRESS = os.environ.get("RASAD_PROGRESS", "auto")
+RASAD_PROGRESS_INTERVAL = os.environ.get("RASAD_PROGRESS_INTERVAL", "")
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True
@@ -33,8 +58,14 @@ DOWNLOADER_MIDDLEWARES_BASE_OFF = {"scrapy.downloadermiddlewares.cookies.Cookies
 TELNETCONSOLE_ENABLED = False
 
 # Bounded work per response; only web schemes.
-DOWNLOAD_TIMEOUT = 30
+# Seconds for one whole download (a server that hangs or drips a byte at a time is cut off).
+DOWNLOAD_TIMEOUT = float(os.environ.get("RASAD_DOWNLOAD_TIMEOUT") or 30)
+# Seconds a write to the store waits for another process's lock before it fails (storage/db.py).
+RASAD_BUSY_TIMEOUT = float(os.environ.get("RASAD_BUSY_TIMEOUT") or 30)
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+# A crawl process that grows past this is closed (`memusage_exceeded`) rather than taking the
+# machine down; a normal crawl stays near 150 MB, the fault suite's bombs near 140 MB.
+MEMUSAGE_LIMIT_MB = 2048
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 RETRY_TIMES = 2
@@ -66,11 +97,18 @@ EXTENSIONS = {
 }
 # Incremental crawls (crawler/components/incremental.py); RASAD_CONDITIONAL=0 reads every page
 # again.
-RASAD_CONDITIONAL = os.environ.get("RASAD_CONDITIONAL", "1") not in ("0", "false", "off")
-DOWNLOADER_MIDDLEWARES = {  # 540: sees final responses
-    "crawler.components.incremental.ConditionalRequests": 540,
+RASAD_CONDITIONAL = _on("RASAD_CONDITIONAL", "1")
+DOWNLOADER_MIDDLEWARES = {
+    # Every request and redirect hop: the outlet's own origins and public addresses only
+    # (crawler/guard/); it replaces Scrapy's host-only off-site filter, and runs before the
+    # robots.txt middleware so that no robots.txt is fetched for a refused origin.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.guard.middleware.RequestGuard": 50,
+    "crawler.components.incremental.ConditionalRequests": 540,  # 540: sees final responses
     **DOWNLOADER_MIDDLEWARES_BASE_OFF,
 }
+# Checks the address each connection really uses (DNS rebinding), see crawler/guard/resolver.py.
+TWISTED_DNS_RESOLVER = "crawler.guard.resolver.GuardedResolver"
 SPIDER_MIDDLEWARES = {
     "crawler.components.incremental.FollowedEntryPoints": 600,
     "crawler.components.canary.Canary": 610,

@@ -20,7 +20,9 @@ from twisted.python.failure import Failure
 from crawler.components import workers
 from crawler.components.items import FoundArticle
 from crawler.components.pipelines import listener_paths
+from crawler.components.storefail import StoreClosed
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
+from crawler.guard.middleware import RequestRefused
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
 from crawler.links.urls import canonical
@@ -64,7 +66,8 @@ class OutletSpider(scrapy.Spider):
         spider.known = KnownUrls()
         spider.scheduled: set[str] = set()
         spider._workers = workers.worker_count(crawler.settings.get("RASAD_WORKERS"))
-        spider._listeners = tuple(listener_paths(crawler.settings))
+        spider._listeners = workers.listener_jobs(listener_paths(crawler.settings),
+                                                  crawler.settings)
         return spider
 
     # --- entry points ------------------------------------------------------------------------
@@ -225,6 +228,8 @@ class OutletSpider(scrapy.Spider):
         yield FoundArticle(article=article, urls=urls, text=done.text, prepared=done.prepared)
 
     def on_error(self, failure: Failure) -> None:
+        if failure.check(RequestRefused, StoreClosed):
+            return  # counted by the request guard / not fetched, the store failed: not errors
         response = getattr(failure.value, "response", None)
         if response is not None:
             kind = f"http_{response.status}"

@@ -1,13 +1,17 @@
 """One spider class per configured outlet, so `scrapy list` and `scrapy crawl <id>` work.
 
-The classes are made from the outlet config at import time (RASAD_CONFIG, else
-config/outlets.toml). An outlet that needs code gets its own module in spiders/ defining a
-subclass of OutletSpider with `name = "<id>"`; `spider_class` returns that one instead."""
+Scrapy finds spiders through its spider loader: `OutletSpiderLoader` (SPIDER_LOADER_CLASS in
+crawler/settings.py) adds one class per outlet of the file the RASAD_CONFIG setting names (else
+config/outlets.toml) to those it finds in SPIDER_MODULES. An outlet that needs code gets its own
+module in spiders/ defining a subclass of OutletSpider with `name = "<id>"`; `spider_class`
+returns that one instead."""
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
+
+from scrapy.settings import BaseSettings
+from scrapy.spiderloader import SpiderLoader
 
 from crawler.config.outlets import ConfigError, load_config
 from spiders.base import OutletSpider
@@ -24,15 +28,22 @@ def spider_class(outlet_id: str) -> type[OutletSpider]:
                 {"name": outlet_id, "__module__": __name__})
 
 
-def _outlet_ids() -> list[str]:
-    try:
-        return list(load_config(os.environ.get("RASAD_CONFIG") or None).outlets)
-    except ConfigError:
-        return []  # `scrapy crawl` reports the config error itself when the spider starts
+class OutletSpiderLoader(SpiderLoader):
+    """Scrapy's loader plus one spider per configured outlet."""
 
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        try:
+            ids = list(load_config(settings.get("RASAD_CONFIG") or None).outlets)
+        except ConfigError:
+            ids = []  # `scrapy crawl` reports the config error itself when the spider starts
+        found = set(super().list())  # modules of spiders/ with a named class
+        self._outlets = {i: spider_class(i) for i in ids if i not in found}
 
-for _id in _outlet_ids():
-    if importlib.util.find_spec(f"spiders.{_id}") is None:
-        _cls = spider_class(_id)
-        globals()[_cls.__name__] = _cls
-        del _cls  # a second reference would make Scrapy list the spider twice
+    def load(self, spider_name: str) -> type:
+        if spider_name in self._outlets:
+            return self._outlets[spider_name]
+        return super().load(spider_name)
+
+    def list(self) -> list[str]:
+        return sorted({*super().list(), *self._outlets})

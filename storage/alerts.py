@@ -13,7 +13,7 @@ from storage.db_time import now_iso
 
 # Outbox row states. `baseline`: matched during an outlet's first crawl, recorded so that the
 # story counts as known, never sent.
-PENDING, SENT, FAILED, BASELINE = "pending", "sent", "failed", "baseline"
+PENDING, FAILED, BASELINE = "pending", "failed", "baseline"
 
 
 def record_topic(

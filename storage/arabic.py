@@ -72,6 +72,8 @@ _NORMALIZE_TABLE: dict[int, int | str | None] = {
     **_DIGITS,
 }
 
+_LETTER_TABLE = {ord(k): v for k, v in _LETTER_FOLDS.items()}
+
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 # A word in the *original* text: word characters plus everything normalize() deletes, so a word
@@ -102,6 +104,12 @@ def strip_diacritics(text: str) -> str:
     Display-safe: "مُتَعَدِّدَة" → "متعددة", "الحـــرس" → "الحرس", hamzas and ة untouched."""
     # NFC first so a hamza typed as a combining mark composes onto its letter instead of vanishing.
     return unicodedata.normalize("NFC", text).translate(_STRIP_TABLE)
+
+
+def fold_letters(text: str) -> str:
+    """The letter folds of `normalize()` alone (hamza seats, alef forms, ى/ي, ة/ه, Persian
+    letters, Arabic decimal separators); marks, digits, case and spacing untouched."""
+    return text.translate(_LETTER_TABLE)
 
 
 def to_ascii_digits(text: str) -> str:

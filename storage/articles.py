@@ -23,13 +23,36 @@ from storage.record import Article
 from storage.stories import Match, Text
 from storage.versions import DEFAULT_MATERIAL_CHANGE
 
-_COLUMNS = (
-    "outlet", "url", "canonical_url", "title", "body", "published", "published_source",
-    "author", "language", "section", "tags", "image", "caption", "date_flags",
-    "first_seen", "last_seen", "run_id", "story_id", "content_hash", "fingerprint",
-    "last_fetched", "source_modified",
-)
-_MARKS = ", ".join("?" for _ in _COLUMNS)
+# The one column list of an article write: column → how a new version of a stored article sets
+# it (None: kept as first stored). INSERT and UPDATE are both built from it.
+_COLUMNS: dict[str, str | None] = {
+    "outlet": None, "url": None, "canonical_url": None,
+    "title": "?", "body": "?",
+    "published": "coalesce(?, published)",  # a refetch without a date keeps the known one
+    "published_source": "coalesce(?, published_source)",
+    "author": "?", "language": "?", "section": "?", "tags": "?", "image": "?", "caption": "?",
+    "date_flags": "?",
+    "first_seen": None, "last_seen": "?", "run_id": None, "story_id": None,
+    "content_hash": "?", "fingerprint": "?", "version": "?", "updated": "?",
+    "last_fetched": "?",
+    # never back: a date in the future must not make every later crawl refetch
+    "source_modified": "max(coalesce(source_modified, ''), coalesce(?, ''))",
+}
+_INSERT = (f"INSERT INTO articles ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join('?' for _ in _COLUMNS)}) "
+           "ON CONFLICT(canonical_url) DO NOTHING RETURNING id")
+_UPDATED = [c for c, how in _COLUMNS.items() if how]
+_UPDATE = (f"UPDATE articles SET {', '.join(f'{c} = {_COLUMNS[c]}' for c in _UPDATED)} "
+           "WHERE id = ?")
+
+
+def _row(article: Article, text: Text, seen: str, **fields: object) -> dict[str, object]:
+    """Every column of `_COLUMNS` for `article` as fetched at `seen`; `fields` add the rest."""
+    row: dict[str, object] = article.to_dict()
+    row.update(tags=json.dumps(article.tags, ensure_ascii=False),
+               date_flags=json.dumps(article.date_flags), content_hash=text.hash,
+               fingerprint=text.signature, last_seen=seen, last_fetched=seen, **fields)
+    return row
 
 
 @dataclass(frozen=True)
@@ -56,10 +79,12 @@ class ArticleListener(Protocol):
     - "revised": its text changed below that threshold: re-index, do not alert again.
     An unchanged refetch ("duplicate") calls no listener.
 
-    A listener may also have a static `prepare(article) -> value`: the part of its work that
-    needs no database (topic verdicts, index words), which the crawl runs in a worker process
-    (crawler/components/workers.py). The store then passes that value as
-    `article_written(..., prepared=value)`; without one the listener computes it itself."""
+    A listener may also have a static `prepare(article, context) -> value`: the part of its
+    work that needs no database (topic verdicts, index words), which the crawl runs in a worker
+    process (crawler/components/workers.py), with `context` from its static
+    `prepare_context(settings)` if it has one (e.g. which topics file). The store then passes
+    that value as `article_written(..., prepared=value)`; without one the listener computes it
+    itself."""
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
@@ -171,19 +196,10 @@ class ArticleStore:
     def _insert(self, conn: sqlite3.Connection, article: Article, key: str, text: Text,
                 story: Match | None, run_id: int | None, seen: str,
                 source_modified: str | None, prepared: Sequence[Any] | None = None) -> AddResult:
-        row = article.to_dict()
-        row.update(
-            canonical_url=key, tags=json.dumps(article.tags, ensure_ascii=False),
-            date_flags=json.dumps(article.date_flags), first_seen=seen, last_seen=seen,
-            run_id=run_id, story_id=story.story_id if story else None,
-            content_hash=text.hash, fingerprint=text.signature, last_fetched=seen,
-            source_modified=source_modified,
-        )
-        cursor = conn.execute(
-            f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES ({_MARKS}) "
-            "ON CONFLICT(canonical_url) DO NOTHING RETURNING id",
-            [row[c] for c in _COLUMNS],
-        )
+        row = _row(article, text, seen, canonical_url=key, first_seen=seen, run_id=run_id,
+                   story_id=story.story_id if story else None, version=1, updated=None,
+                   source_modified=source_modified)
+        cursor = conn.execute(_INSERT, [row[c] for c in _COLUMNS])
         inserted = cursor.fetchone()
         if inserted is None:  # the key is stored but was not among article_urls: same article
             existing = conn.execute("SELECT id FROM articles WHERE canonical_url = ?",
@@ -221,17 +237,9 @@ class ArticleStore:
             versions.record(conn, article_id, 1, old[6], old[1], old[2], old_hash, run_id=old[7])
         versions.record(conn, article_id, version, seen, article.title, article.body, text.hash,
                         change, material, run_id)
-        conn.execute(
-            "UPDATE articles SET title = ?, body = ?, published = coalesce(?, published), "
-            "published_source = coalesce(?, published_source), author = ?, language = ?, "
-            "section = ?, tags = ?, image = ?, caption = ?, date_flags = ?, content_hash = ?, "
-            "fingerprint = ?, version = ?, updated = ?, last_seen = ?, last_fetched = ?, "
-            "source_modified = max(coalesce(source_modified, ''), coalesce(?, '')) WHERE id = ?",
-            (article.title, article.body, article.published, article.published_source,
-             article.author, article.language, article.section,
-             json.dumps(article.tags, ensure_ascii=False), article.image, article.caption,
-             json.dumps(article.date_flags), text.hash, text.signature, version, seen, seen, seen,
-             source_modified, article_id))
+        row = _row(article, text, seen, version=version, updated=seen,
+                   source_modified=source_modified)
+        conn.execute(_UPDATE, [*(row[c] for c in _UPDATED), article_id])
         self.bands.replace(conn, article_id, old[4], text.signature)
         status = "updated" if material else "revised"
         self._notify(conn, article_id, article, status, prepared)

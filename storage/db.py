@@ -9,9 +9,54 @@ import sqlite_utils
 from storage.db_time import now_iso
 from storage.schema import migrate
 
-__all__ = ["connect", "connect_readonly", "now_iso", "transaction"]
+__all__ = ["StoreError", "check_writable", "configure", "connect", "connect_readonly", "describe",
+           "now_iso", "transaction"]
 
+
+# How long a writer waits for another one's lock before the write fails (milliseconds); the
+# process sets it once from the RASAD_BUSY_TIMEOUT setting (configure()).
 BUSY_TIMEOUT_MS = 30_000
+
+
+def configure(busy_timeout: float | None = None) -> None:
+    """Set the busy timeout (seconds) of the connections opened from now on."""
+    global BUSY_TIMEOUT_MS
+    if busy_timeout is not None and busy_timeout >= 0:
+        BUSY_TIMEOUT_MS = int(busy_timeout * 1000)
+
+
+class StoreError(Exception):
+    """The store cannot be opened, read or written; the message names the file and the cause."""
+
+    def __init__(self, path: str | Path, cause: BaseException | str) -> None:
+        self.path = str(path)
+        # The user named the wrong file (a directory, random bytes) rather than a store failing.
+        self.usage = "not a database" in str(cause) or "is a directory" in str(cause)
+        super().__init__(f"store {path}: {describe(cause)}")
+
+
+# SQLite's messages, as an operator would want to read them.
+_CAUSES = (
+    ("readonly", "cannot write: the file or its folder is read-only"),
+    ("read-only", "cannot write: the file or its folder is read-only"),
+    ("disk is full", "cannot write: the disk is full"),
+    ("database is locked", "cannot write: another process held the lock longer than the busy "
+                           "timeout ({timeout:g} s, RASAD_BUSY_TIMEOUT)"),
+    ("not a database", "not a rasad store (not an SQLite database, or corrupt)"),
+    ("malformed", "the database file is corrupt"),
+    ("unable to open", "cannot open the file (missing folder, a directory, or no permission; a "
+                       "store's folder must be writable)"),
+    ("disk i/o error", "disk I/O error (full, removed or failing disk?)"),
+)
+
+
+def describe(cause: BaseException | str) -> str:
+    text = str(cause)
+    lower = text.lower()
+    for needle, meaning in _CAUSES:
+        if needle in lower:
+            return f"{meaning.format(timeout=BUSY_TIMEOUT_MS / 1000)} ({text})"
+    return text
 
 
 def connect(path: str | Path) -> sqlite_utils.Database:
@@ -20,14 +65,23 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     Autocommit mode (isolation_level=None) so that transactions are explicit (`BEGIN IMMEDIATE`
     in `transaction()`): a writer takes the lock before reading what it will change."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
-    conn.execute("PRAGMA foreign_keys = ON")
-    db = sqlite_utils.Database(conn)
-    migrate(db)
+    if path.is_dir():
+        raise StoreError(path, "is a directory, not a database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(path, exc) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(path, exc) from None
     return db
 
 
@@ -36,9 +90,31 @@ def connect_readonly(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"database not found: {path}")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path.is_dir():
+        raise StoreError(path, "is a directory, not a database file")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # not a database: now
+    except sqlite3.Error as exc:
+        raise StoreError(path, exc) from None
     return sqlite_utils.Database(conn)
+
+
+def check_writable(db: sqlite_utils.Database) -> None:
+    """Raise now (sqlite3.Error) if the store cannot take a write: read-only file, a lock held
+    past the busy timeout. BEGIN IMMEDIATE alone succeeds on a read-only file in WAL mode; a
+    row written and rolled back does not."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
+                     ("~write check", now_iso()))
+    finally:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 class transaction:  # noqa: N801 - used as a context manager, reads like `with transaction(db):`
@@ -51,8 +127,21 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                # A commit that failed (disk full, I/O error) leaves nothing of the transaction.
+                self._rollback()
+                raise
         else:
+            self._rollback()
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk, an I/O error): then ROLLBACK itself
+        # fails, and the original error is the one worth reporting.
+        try:
             self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass

@@ -54,12 +54,6 @@ class ArticleFilter:
         return clauses, params
 
 
-def known_topics(conn: sqlite3.Connection) -> list[str]:
-    if not _has_table(conn, "article_topics"):
-        return []
-    return [r[0] for r in conn.execute("SELECT DISTINCT topic FROM article_topics ORDER BY 1")]
-
-
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                         (name,)).fetchone() is not None

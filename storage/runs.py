@@ -20,25 +20,20 @@ def open_run(db: sqlite_utils.Database, outlet: str) -> int:
         return cursor.fetchone()[0]
 
 
+# The figures of a finished run, one integer column each.
+COUNTS = (
+    "requests", "pages_fetched", "responses_304", "articles_new", "articles_updated",
+    "article_pages", "pages_with_body", "pages_with_date", "lastmod_skips", "articles_duplicate",
+    "extract_failures", "errors",
+)
+
+
 def close_run(
     db: sqlite_utils.Database, run_id: int, outcome: str, reason: str, counts: dict[str, Any]
 ) -> None:
-    fields = {
-        "requests": int(counts.get("requests", 0)),
-        "pages_fetched": int(counts.get("pages_fetched", 0)),
-        "responses_304": int(counts.get("responses_304", 0)),
-        "articles_new": int(counts.get("articles_new", 0)),
-        "articles_updated": int(counts.get("articles_updated", 0)),
-        "article_pages": int(counts.get("article_pages", 0)),
-        "pages_with_body": int(counts.get("pages_with_body", 0)),
-        "pages_with_date": int(counts.get("pages_with_date", 0)),
-        "lastmod_skips": int(counts.get("lastmod_skips", 0)),
-        "articles_duplicate": int(counts.get("articles_duplicate", 0)),
-        "extract_failures": int(counts.get("extract_failures", 0)),
-        "errors": int(counts.get("errors", 0)),
-        "errors_by_kind": json.dumps(counts.get("errors_by_kind", {}), ensure_ascii=False),
-        "stats": json.dumps(counts.get("stats", {}), ensure_ascii=False, default=str),
-    }
+    fields: dict[str, Any] = {k: int(counts.get(k, 0)) for k in COUNTS}
+    fields["errors_by_kind"] = json.dumps(counts.get("errors_by_kind", {}), ensure_ascii=False)
+    fields["stats"] = json.dumps(counts.get("stats", {}), ensure_ascii=False, default=str)
     assignments = ", ".join(f"{k} = ?" for k in fields)
     with transaction(db) as conn:
         conn.execute(

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
-from storage.db import connect, connect_readonly, transaction
+from storage.db import StoreError, connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
 from storage.record import Article
 from storage.schema import migration_files
@@ -74,7 +74,7 @@ class SearchListener:
     update of the row (the triggers record what the index holds either way)."""
 
     @staticmethod
-    def prepare(article: Article) -> tuple[str, str, str, str]:
+    def prepare(article: Article, context: object = None) -> tuple[str, str, str, str]:
         """The index words of the article (a crawl's worker process computes them)."""
         return index_columns(article.title, article.body)
 
@@ -84,10 +84,6 @@ class SearchListener:
     ) -> None:
         index_article(conn, article_id,
                       (article.title, article.body, prepared) if prepared else None)
-
-
-def pending_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM search_pending").fetchone()[0]
 
 
 def catch_up(db: sqlite_utils.Database, batch: int = _BATCH) -> int:
@@ -147,7 +143,7 @@ def open_for_reading(path: str | Path, warn: Any = None) -> sqlite_utils.Databas
     need, reason = state
     try:
         db = connect(path)
-    except sqlite3.OperationalError as exc:  # read-only file or directory
+    except (sqlite3.OperationalError, StoreError) as exc:  # read-only file or directory
         if warn and reason:
             warn(f"{path}: {reason}, and the store cannot be written ({exc}); "
                  "search results may be incomplete")
@@ -161,6 +157,10 @@ def open_for_reading(path: str | Path, warn: Any = None) -> sqlite_utils.Databas
             n = catch_up(db)
             if warn and n > 1000:
                 warn(f"{path}: indexed {n} articles for search")
+    except sqlite3.OperationalError as exc:  # opened, but read-only (a write is the first sign)
+        if warn and reason:
+            warn(f"{path}: {reason}, and the store cannot be written ({exc}); "
+                 "search results may be incomplete")
     finally:
         db.conn.close()
     return connect_readonly(path)

@@ -71,7 +71,3 @@ def match(conn: sqlite3.Connection, text: Text, outlet: str, bands: BandIndex,
                                      -m.score, m.article_id))
 
 
-def story_articles(conn: sqlite3.Connection, story_id: int) -> list[int]:
-    """Ids of the articles of one story, oldest first."""
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM articles WHERE story_id = ? ORDER BY id", (story_id,))]

@@ -13,6 +13,8 @@ import pytest
 from crawler.dev import demo_alerts as demo
 from tests.conftest import crawl_mirror, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 
 def lines(path: Path) -> list[dict]:
     if not path.exists():

@@ -66,7 +66,8 @@ def partnership():
 def store_with_alerts(tmp_path: Path, port: int, articles, extra: str = "") -> Path:
     (tmp_path / "alerts.toml").write_text(
         '[retry]\nbackoff = 0.05\nmax_attempts = 3\n\n[channels.mail]\nkind = "email"\n'
-        f'host = "127.0.0.1"\nport = {port}\nfrom = "rasad <rasad@example.org>"\n'
+        f'host = "127.0.0.1"\nallow_private = true\nport = {port}\n'
+        'from = "rasad <rasad@example.org>"\n'
         f'to = ["analyst@example.org", "duty@example.org"]\ntimeout = 5\n{extra}',
         encoding="utf-8")
     db_path = tmp_path / "t.db"

@@ -7,6 +7,10 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crawler.alerts.config import load_alerts
-from crawler.alerts.dispatcher import KILL_AFTER_SEND, Dispatcher
+from crawler.alerts.dispatcher import Dispatcher
 from crawler.alerts.listener import TopicListener, load_topics_cached
 from crawler.dev.mirror.corpus import load_outlet
 from storage.alerts import list_alerts
@@ -39,6 +43,7 @@ class Receiver:
         self.script = list(script)
         self.requests: list[dict] = []
         self.lock = threading.Lock()
+        self.on_request = None  # called once, before answering (kills the sender)
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,6 +55,9 @@ class Receiver:
                                               "path": self.path})
                     status, headers, delay = receiver.script.pop(0) if receiver.script \
                         else (200, {}, 0)
+                    hook, receiver.on_request = receiver.on_request, None
+                if hook is not None:
+                    hook()
                 time.sleep(delay)
                 payload = b"ok" if status < 300 else b"nope: " + self.path.encode()
                 try:
@@ -135,7 +143,7 @@ def setup_store(tmp_path: Path, partnership, channel_toml: str, count: int = 1,
 def hook_toml(url: str, extra: str = "", kind: str = "webhook") -> str:
     secret = 'secret_env = "RASAD_TEST_HOOK_SECRET"\n' if kind == "webhook" else ""
     return (f'[retry]\nbackoff = 0.05\nmax_attempts = 4\n\n[channels.hook]\nkind = "{kind}"\n'
-            f'url = "{url}"\n{secret}timeout = 2.0\n{extra}')
+            f'url = "{url}"\nallow_private = true\n{secret}timeout = 2.0\n{extra}')
 
 
 def dispatch(db_path: Path, clock=None):
@@ -231,8 +239,16 @@ def test_killed_after_send_before_record_resends_the_same_id_once(tmp_path, rece
     db_path = setup_store(tmp_path, partnership, hook_toml(rx.url))
     args = ("alerts", "dispatch", "--db", str(db_path), "--alerts", str(tmp_path / "alerts.toml"))
     env = {"RASAD_TEST_HOOK_SECRET": SECRET}
-    killed = rasad(*args, check=False, env={**env, KILL_AFTER_SEND: "1"})
-    assert killed.returncode == -9, killed.stderr
+    # The receiver has the message and kills the dispatcher before it can record the answer.
+    started = threading.Event()
+    victim: list[subprocess.Popen] = []
+    rx.on_request = lambda: started.wait(10) and os.kill(victim[0].pid, signal.SIGKILL)
+    victim.append(subprocess.Popen([str(Path(sys.executable).parent / "rasad"), *args],
+                                   env={**os.environ, **env}, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True))
+    started.set()
+    _, killed_err = victim[0].communicate(timeout=120)
+    assert victim[0].returncode == -9, killed_err
     assert len(rx.requests) == 1
     db = connect(db_path)
     assert [r["status"] for r in list_alerts(db)] == ["sending"]
@@ -265,7 +281,7 @@ def test_secrets_stay_out_of_reports_and_the_store(tmp_path, receiver, partnersh
     secret_url = "http://127.0.0.1:9/services/T000/B000/s3cr3tTokenValue"  # nothing listens
     monkeypatch.setenv("RASAD_TEST_SLACK_URL", secret_url)
     toml = ('[retry]\nbackoff = 0.01\nmax_attempts = 2\n[channels.hook]\nkind = "slack"\n'
-            'url_env = "RASAD_TEST_SLACK_URL"\ntimeout = 1.0\n')
+            'url_env = "RASAD_TEST_SLACK_URL"\nallow_private = true\ntimeout = 1.0\n')
     db_path = setup_store(tmp_path, partnership, toml)
     proc = rasad("alerts", "dispatch", "--db", str(db_path), "--alerts",
                  str(tmp_path / "alerts.toml"), check=False,
@@ -315,4 +331,4 @@ def test_alerts_test_sends_a_sample(tmp_path, receiver):
     assert failed.returncode == 1 and "permanent failure: HTTP 403" in failed.stderr
     unknown = rasad("alerts", "test", "nope", "--alerts", str(tmp_path / "alerts.toml"),
                     check=False)
-    assert unknown.returncode == 1 and "no channel 'nope' (known: hook)" in unknown.stderr
+    assert unknown.returncode == 2 and "no channel 'nope' (known: hook)" in unknown.stderr

@@ -11,6 +11,8 @@ from crawler.config.outlets import load_config
 from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, crawl_mirror, origin_args, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 
 @pytest.fixture(scope="module")
 def config(mirror: object):  # noqa: ANN201

@@ -22,6 +22,8 @@ from crawler.config.outlets import load_config
 from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, ROOT, crawl_mirror, origin_args, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 TEXTS = json.loads((Path(__file__).parent / "data" / "dedup" / "articles.json")
                    .read_text(encoding="utf-8"))["articles"]
 CLUTTER_INTRO = "نعيد نشر التقرير التالي نقلاً عن موقع القائد الباكستاني لأهميته:"
@@ -224,7 +226,13 @@ def test_restart_after_a_killed_crawl(world: dict, mirror: object, tmp_path: Pat
         except sqlite3.OperationalError:  # not created yet, or being migrated
             pass
         time.sleep(0.05)
+    assert proc.poll() is None, "the crawl ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    # The kill landed mid-crawl: some articles stored, not all, and the run never closed.
+    total = sum(len(mirror.expected_articles(o)) for o in mirror.origins)  # type: ignore[attr-defined]
+    assert 10 <= q(db, "SELECT count(*) FROM articles")[0][0] < total
+    assert ("running",) in q(db, "SELECT outcome FROM crawl_runs")
     crawl_mirror(mirror, db)
     assert_no_duplicates(db, mirror)

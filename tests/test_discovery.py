@@ -19,6 +19,8 @@ from crawler.links.discovery import (
 from crawler.links.urls import canonical
 from tests.conftest import MIRROR_CONFIG, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 REAL = load_config(MIRROR_CONFIG)
 
 

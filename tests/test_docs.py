@@ -43,11 +43,12 @@ def test_every_config_key_documented() -> None:
 
 
 def test_topic_and_alert_config_keys_documented() -> None:
-    from crawler.alerts.config import Channel, Retry
+    from crawler.alerts.channels import KINDS
+    from crawler.alerts.config import Retry
     from crawler.topics.rules import Country, Group, State, TopicSpec
 
     keys = [k for m in (Group, TopicSpec, Country, State, Retry) for k in m.model_fields]
-    keys += [f.alias or k for k, f in Channel.model_fields.items()]
+    keys += [key for model in KINDS.values() for key in model.keys()]
     missing = sorted({k for k in keys if k not in ("id", "groups", "exclude", "retry")
                       and not re.search(rf"`{re.escape(k)}`|`[^`]*\b{re.escape(k)}\b[^`]*`",
                                         README)})

@@ -13,6 +13,9 @@ from crawler.dev.mirror.corpus import ENCODINGS, OUTLETS, _load_raw, article_fro
 from crawler.dev.mirror.dates import VISIBLE_STYLES
 from crawler.extract import extract_article
 
+# The whole mirror corpus through the extractor, in every date style and encoding: minutes.
+pytestmark = pytest.mark.e2e
+
 CONFIG = load_config().outlets
 
 

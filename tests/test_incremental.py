@@ -20,6 +20,8 @@ from storage.db import connect
 from storage.incremental import pending_retries, update_retries
 from tests.conftest import MIRROR_CONFIG, ROOT, crawl_mirror, origin_args
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 RASAD = str(Path(sys.executable).parent / "rasad")
 
 

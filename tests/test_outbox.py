@@ -124,7 +124,7 @@ def test_url_variant_and_same_story_give_one_row(tmp_path, topics, corpus):
     db = connect(tmp_path / "t.db")
     completed_run(db, "maseer")
     cfg = alerts_config(tmp_path, FILE_CHANNEL + '\n[channels.hook]\nkind = "webhook"\n'
-                        'url = "http://127.0.0.1:9/x"\n')
+                        'url = "http://127.0.0.1:9/x"\nallow_private = true\n')
     store = ArticleStore(db, [TopicListener(topics, cfg)])
     first = store.add(article(pos), "https://maseer.example/1",
                       aliases=["https://maseer.example/1?x"])
@@ -203,10 +203,10 @@ def test_hourly_digest_waits_for_the_end_of_the_hour(tmp_path, topics, corpus):
 
 
 def test_daily_digest_window():
-    from crawler.alerts.config import Channel
+    from crawler.alerts.channels.jsonl import JsonlChannel
     from crawler.alerts.dispatcher import window_start
 
-    ch = Channel(id="x", kind="jsonl", path="x", mode="digest", digest="daily", digest_hour=7)
+    ch = JsonlChannel(id="x", kind="jsonl", path="x", mode="digest", digest="daily", digest_hour=7)
     at = datetime(2025, 7, 10, 6, 59, tzinfo=UTC)
     assert window_start(ch, at) == datetime(2025, 7, 9, 7, tzinfo=UTC)
     assert window_start(ch, at + timedelta(minutes=1)) == datetime(2025, 7, 10, 7, tzinfo=UTC)
@@ -253,11 +253,11 @@ def test_health_incident_notice_is_sent_once(tmp_path, monkeypatch):
                 "verdict": "extraction broken", "reason": "0 of 12 article pages had a body",
                 "opened": "2025-07-10T10:00:00Z"}
     alerts_config(tmp_path)  # no channel takes notices
-    monkeypatch.setenv("RASAD_ALERTS", str(tmp_path / "alerts.toml"))
-    assert notify_incident(db, incident) is False
+    path = tmp_path / "alerts.toml"
+    assert notify_incident(db, incident, path) is False
     alerts_config(tmp_path, FILE_CHANNEL + "notices = true\n")
-    assert notify_incident(db, incident) is True
-    assert notify_incident(db, incident) is True  # a repeat queues and sends nothing new
+    assert notify_incident(db, incident, path) is True
+    assert notify_incident(db, incident, path) is True  # a repeat queues and sends nothing new
     [line] = [json.loads(x) for x in open(tmp_path / "out.jsonl", encoding="utf-8")]
     assert line["type"] == "notice" and line["data"]["outlet"] == "maseer"
     assert line["data"]["reason"] == incident["reason"]

@@ -24,6 +24,8 @@ from crawler.service.triggers import cron_trigger
 from storage.health import parse_iso
 from tests.conftest import MIRROR_CONFIG, ROOT, origin_args
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 RASAD = str(Path(sys.executable).parent / "rasad")
 OUTLETS = ("maseer", "alqaed")
 
@@ -313,7 +315,7 @@ def test_a_bad_cron_line_stops_rasad_run_naming_file_outlet_and_key(tmp_path: Pa
                       encoding="utf-8")
     proc = subprocess.run([RASAD, "run", "--config", str(config), "--db", str(tmp_path / "r.db")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a configuration error
     assert f"{config}: outlet 'maseer': key 'cron': not a crontab line" in proc.stderr
     assert not (tmp_path / "r.db").exists()
 

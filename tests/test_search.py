@@ -293,13 +293,13 @@ def test_a_refetched_article_with_a_new_text_is_reindexed(tmp_path: Path) -> Non
 
 
 def test_store_older_than_search_is_brought_forward(tmp_path: Path) -> None:
-    from storage.schema import _statements, migration_files
+    from storage.schema import migration_files, statements
 
     path = tmp_path / "old.db"
     old = sqlite3.connect(path, isolation_level=None)
     old.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
     name, script = migration_files()[0]
-    for statement in _statements(script):
+    for statement in statements(script):
         old.execute(statement)
     old.execute("INSERT INTO schema_migrations VALUES (?, '2025-01-01')", (name,))
     old.execute("INSERT INTO articles (outlet, url, canonical_url, title, body, first_seen, "

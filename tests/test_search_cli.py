@@ -14,6 +14,8 @@ import pytest
 from storage.arabic import clitic_stems, normalize, tokens
 from tests.conftest import crawl_mirror, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 
 @pytest.fixture(scope="module")
 def store(mirror: object, tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import MIRROR_CONFIG, origin_args, rasad
 
+pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
+
 STORY = ("تعاون عسكري متزايد مع الأردن", [
     "أكدت وزارة الدفاع أن التعاون العسكري مع الأردن يشهد تطورا ملحوظا في مجالات التدريب "
     "وتبادل الخبرات والتخطيط المشترك لمواجهة التحديات الأمنية في المنطقة.",
@@ -152,5 +154,5 @@ def test_an_outlet_that_cannot_be_reached_three_times_is_failing(
 
 def test_status_of_a_missing_database_says_so(tmp_path: Path) -> None:
     proc = rasad("status", "--db", str(tmp_path / "none.db"), check=False)
-    assert proc.returncode == 1 and "database not found" in proc.stderr
+    assert proc.returncode == 2 and "database not found" in proc.stderr
     assert not (tmp_path / "none.db").exists()  # a reader creates nothing

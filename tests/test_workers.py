@@ -82,7 +82,8 @@ def test_pooled_crawl_stores_the_same_rows_as_one_process(crawls: dict[str, Path
 
 def test_a_page_gives_the_same_result_in_a_worker_and_inline() -> None:
     pages = list(iter_pages())[:12]
-    listeners = ("storage.search.SearchListener", "crawler.alerts.listener.TopicListener")
+    listeners = (("storage.search.SearchListener", None),
+                 ("crawler.alerts.listener.TopicListener", None))
     jobs = [workers.PageJob(p.body, p.url, p.headers, None, p.outlet, "2025-01-01T00:00:00Z",
                             listeners) for p in pages]
     workers.start(2)
@@ -95,7 +96,7 @@ def test_a_page_gives_the_same_result_in_a_worker_and_inline() -> None:
         workers.shutdown()
     for job, result in zip(jobs, results, strict=True):
         assert result == workers.process_page(job)
-    assert all(set(r.prepared) == set(listeners) for r in results if r.article)
+    assert all(set(r.prepared) == {p for p, _ in listeners} for r in results if r.article)
 
 
 def test_bad_worker_count_is_one_line() -> None:

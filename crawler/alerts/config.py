@@ -5,30 +5,22 @@ Secrets never live in the file: a channel names the environment variables that h
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crawler.config.toml import format_validation_error, read_toml
+
+if TYPE_CHECKING:
+    from crawler.alerts.channels.base import Sender
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_ALERTS = ROOT / "config" / "alerts.toml"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-
-# Keys that only make sense for some kinds: naming one on another kind is a mistake worth an error.
-_KIND_KEYS = {
-    "webhook": {"url", "url_env", "secret_env", "timeout"},
-    "slack": {"url", "url_env", "timeout"},
-    "email": {"host", "port", "security", "username_env", "password_env", "from", "to",
-              "timeout"},
-    "jsonl": {"path"},
-}
-_COMMON = {"kind", "enabled", "topics", "notices", "mode", "digest", "digest_hour", "retry"}
 
 
 class AlertConfigError(Exception):
@@ -50,15 +42,20 @@ class Retry(_Strict):
     inline_wait: float = Field(30.0, ge=0, le=3600)
 
 
-def _env_name(value: str | None) -> str | None:
+def env_name(value: str | None) -> str | None:
+    """A field validator for the keys that name an environment variable (`*_env`)."""
     if value is not None and not _ENV_NAME.match(value):
         raise ValueError(f"{value!r} is not an environment variable name")
     return value
 
 
 class Channel(_Strict):
+    """The keys every channel has. Each kind subclasses it in its own module (crawler/alerts/
+    channels/) with its own keys, checks and sender, and is registered in
+    `crawler.alerts.channels.KINDS`."""
+
     id: str
-    kind: Literal["webhook", "slack", "email", "jsonl"]
+    kind: str
     enabled: bool = True
     topics: list[str] = Field(default_factory=list)  # empty: every topic
     notices: bool = False  # operator notices (outlet health incidents) too
@@ -66,41 +63,18 @@ class Channel(_Strict):
     digest: Literal["hourly", "daily"] = "daily"
     digest_hour: int = Field(7, ge=0, le=23)  # UTC hour a daily digest goes out
     retry: Retry = Retry()
-    # webhook, slack
-    url: str | None = None
-    url_env: str | None = None
-    secret_env: str | None = None
-    timeout: float = Field(10.0, gt=0, le=300)
-    # email
-    host: str = "localhost"
-    port: int = Field(25, ge=1, le=65535)
-    security: Literal["none", "starttls", "ssl"] = "none"
-    username_env: str | None = None
-    password_env: str | None = None
-    sender: str | None = Field(None, alias="from")
-    to: list[str] = Field(default_factory=list)
-    # jsonl
-    path: str | None = None
 
-    @field_validator("url_env", "secret_env", "username_env", "password_env")
     @classmethod
-    def _env(cls, v: str | None) -> str | None:
-        return _env_name(v)
+    def keys(cls) -> set[str]:
+        """The keys a table of this kind may have (aliases as written in the file)."""
+        return {f.alias or name for name, f in cls.model_fields.items()} - {"id"}
 
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^https?://[^\s/]+", v):
-            raise ValueError("must be an http(s) URL")
-        return v
+    def problem(self) -> str | None:
+        """What is wrong across keys (one key alone is checked by its field), or None."""
+        return None
 
-    def secret_names(self) -> list[str]:
-        return [n for n in (self.url_env, self.secret_env, self.username_env, self.password_env)
-                if n]
-
-    def missing_env(self) -> list[str]:
-        """Environment variables the channel needs that are not set."""
-        return [n for n in self.secret_names() if not os.environ.get(n)]
+    def make_sender(self, base_dir: Path) -> Sender:  # pragma: no cover - each kind has one
+        raise NotImplementedError
 
     def wants(self, topic: str) -> bool:
         return not self.topics or topic in self.topics
@@ -131,43 +105,33 @@ def _channel(path: Path, cid: str, table: Any, retry: dict[str, Any]) -> Channel
                                "'_' and '-'")
     if not isinstance(table, dict):
         raise AlertConfigError(f"{path}: {where}: must be a table")
+    from crawler.alerts.channels import KINDS  # the kinds' modules import this one
+
     kind = table.get("kind")
-    if kind not in _KIND_KEYS:
+    if kind not in KINDS:
         raise AlertConfigError(f"{path}: {where}: key 'kind': must be one of "
-                               f"{', '.join(sorted(_KIND_KEYS))} (got {kind!r})")
-    alien = set(table) - _COMMON - _KIND_KEYS[kind]
+                               f"{', '.join(sorted(KINDS))} (got {kind!r})")
+    model = KINDS[kind]
+    # A key of another kind (or of none) is a mistake worth naming.
+    alien = set(table) - model.keys()
     if alien:
         raise AlertConfigError(f"{path}: {where}: key {sorted(alien)[0]!r}: "
                                f"not a key of a {kind!r} channel")
     data = {**table, "id": cid, "retry": {**retry, **table.get("retry", {})}}
     try:
-        channel = Channel.model_validate(data)
+        channel = model.model_validate(data)
     except ValidationError as exc:
         raise AlertConfigError(format_validation_error(path, where, exc)) from None
-    problem = _kind_problem(channel)
+    problem = channel.problem()
     if problem:
         raise AlertConfigError(f"{path}: {where}: {problem}")
     return channel
 
 
-def _kind_problem(c: Channel) -> str | None:
-    if c.kind in ("webhook", "slack") and bool(c.url) == bool(c.url_env):
-        return "key 'url': give exactly one of 'url' and 'url_env'"
-    if c.kind == "email" and not c.to:
-        return "key 'to': missing required key (a list of addresses)"
-    if c.kind == "email" and not c.sender:
-        return "key 'from': missing required key"
-    if c.kind == "email" and bool(c.username_env) != bool(c.password_env):
-        return "key 'password_env': give both 'username_env' and 'password_env' or neither"
-    if c.kind == "jsonl" and not c.path:
-        return "key 'path': missing required key"
-    return None
-
-
 def load_alerts(path: str | Path | None = None) -> AlertsConfig:
-    """Read `path` (default: $RASAD_ALERTS or config/alerts.toml). A missing default file means
-    no channels; a missing file that was asked for is an error."""
-    explicit = path or os.environ.get("RASAD_ALERTS")
+    """Read `path` (default: config/alerts.toml). A missing default file means no channels; a
+    missing file that was asked for is an error."""
+    explicit = path
     p = Path(explicit) if explicit else DEFAULT_ALERTS
     if not p.exists():
         if explicit:

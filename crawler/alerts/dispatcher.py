@@ -9,8 +9,6 @@ receiver (or the JSONL file) drops the repeat by id.
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,11 +31,6 @@ from storage import outbox
 from storage.db import connect
 
 log = logging.getLogger("rasad.alerts")
-
-# Test hook (the crash test of the exactly-once guarantee): die like `kill -9` right after the
-# receiver accepted a message and before the dispatcher records it.
-KILL_AFTER_SEND = "RASAD_TEST_KILL_AFTER_SEND"
-
 
 @dataclass
 class ChannelReport:
@@ -161,8 +154,6 @@ class Dispatcher:
                 redact = getattr(sender, "redact", str)
                 outcome = Outcome(ok=False, retry=True,
                                   error=redact(f"{type(exc).__name__}: {exc}")[:300])
-            if outcome.ok and os.environ.get(KILL_AFTER_SEND):
-                os.kill(os.getpid(), signal.SIGKILL)
             now = self.clock()
             if outcome.ok:
                 outbox.record_sent(self.db, delivery_id, number, outcome.status, now)

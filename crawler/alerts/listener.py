@@ -3,13 +3,12 @@ the article's verdict for every topic in article_topics and, for a new article t
 one alert_outbox row per subscribed channel — so an article and its alert commit together or not
 at all.
 
-Configuration: RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS (default
-config/alerts.toml), RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad crawl
---alert-backfill`).
+Settings (read in `from_crawler`): RASAD_TOPICS (default config/topics.toml), RASAD_ALERTS
+(default config/alerts.toml), RASAD_ALERT_BACKFILL (alert on an outlet's first crawl too; `rasad
+crawl --alert-backfill`).
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -19,7 +18,6 @@ from crawler.alerts.config import AlertsConfig, load_alerts
 from storage.alerts import BASELINE, PENDING, enqueue, outlet_in_baseline, record_topic, story_of
 from storage.record import Article
 
-BACKFILL_ENV = "RASAD_ALERT_BACKFILL"
 _lock = threading.Lock()
 _topics_cache: dict[tuple[str, float], dict[str, Any]] = {}
 
@@ -28,7 +26,7 @@ def topics_source(path: str | Path | None = None) -> tuple[str, float]:
     """Which topics file (path, mtime) `load_topics_cached(path)` compiles."""
     from crawler.topics.rules import DEFAULT_TOPICS
 
-    p = Path(path or os.environ.get("RASAD_TOPICS") or DEFAULT_TOPICS)
+    p = Path(path or DEFAULT_TOPICS)
     return (str(p.resolve()), p.stat().st_mtime if p.exists() else 0.0)
 
 
@@ -42,10 +40,6 @@ def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
             _topics_cache.clear()
             _topics_cache[key] = load_topics(key[0])
         return _topics_cache[key]
-
-
-def backfill_requested() -> bool:
-    return os.environ.get(BACKFILL_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def verdict_why(m: Any, label: str) -> dict[str, Any]:
@@ -66,13 +60,18 @@ class TopicListener:
         alerts.check_topics(topics)
 
     @staticmethod
-    def prepare(article: Article) -> tuple[tuple[str, float], dict[str, Any]]:
+    def prepare_context(settings: Any) -> str | None:
+        """What `prepare` needs to know: the topics file (RASAD_TOPICS)."""
+        return settings.get("RASAD_TOPICS") or None
+
+    @staticmethod
+    def prepare(article: Article, topics_path: str | None = None
+                ) -> tuple[tuple[str, float], dict[str, Any]]:
         """Every topic's verdict, computed where no database is needed (a crawl's worker
         process), with the topics file it came from."""
-        source = topics_source()
-        topics = load_topics_cached()
-        return source, {t.id: t.match(article.title or "", article.body or "")
-                        for t in topics.values()}
+        topics = load_topics_cached(topics_path)
+        return topics_source(topics_path), {t.id: t.match(article.title or "", article.body or "")
+                                            for t in topics.values()}
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str,
@@ -106,5 +105,8 @@ class TopicListener:
     @classmethod
     def from_crawler(cls, crawler: Any) -> TopicListener:
         """Built by the storage pipeline (RASAD_STORE_LISTENERS)."""
-        source = topics_source()
-        return cls(load_topics_cached(), load_alerts(), backfill_requested(), source)
+        settings = crawler.settings
+        topics_path = settings.get("RASAD_TOPICS") or None
+        return cls(load_topics_cached(topics_path),
+                   load_alerts(settings.get("RASAD_ALERTS") or None),
+                   settings.getbool("RASAD_ALERT_BACKFILL"), topics_source(topics_path))

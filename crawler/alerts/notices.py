@@ -19,11 +19,12 @@ def _db_dir(db: sqlite_utils.Database) -> Path:
     return Path(row[2]).resolve().parent if row and row[2] else Path.cwd()
 
 
-def notify_incident(db: sqlite_utils.Database, incident: dict[str, Any]) -> bool:
+def notify_incident(db: sqlite_utils.Database, incident: dict[str, Any],
+                    alerts_path: str | Path | None = None) -> bool:
     """Queue the incident for every notice channel under an id derived from the incident (so a
     repeat call queues nothing new), then dispatch. False when no channel takes notices: the
     incident then stays unannounced (it shows in `rasad status` and the logs)."""
-    config = load_alerts()
+    config = load_alerts(alerts_path)
     channels = [c for c in config.enabled() if c.notices]
     if not channels:
         return False

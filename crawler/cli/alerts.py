@@ -11,11 +11,8 @@ from typing import Any
 import click
 
 from crawler.cli import main
-from crawler.cli.options import db_option
-
-alerts_option = click.option(
-    "--alerts", "alerts_path", type=click.Path(dir_okay=False), envvar="RASAD_ALERTS",
-    default=None, show_envvar=True, help="Alert channels file (default: config/alerts.toml).")
+from crawler.cli.errors import WorkFailed
+from crawler.cli.options import alerts_option, db_option, existing_store
 
 
 def _config(alerts_path: str | None) -> Any:
@@ -25,6 +22,16 @@ def _config(alerts_path: str | None) -> Any:
         return load_alerts(alerts_path)
     except AlertConfigError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _checked_config(alerts_path: str | None) -> Any:
+    """The channels, each channel's `topics` checked against the topic rules (a channel naming
+    no topic would silently never fire)."""
+    from crawler.alerts.listener import load_topics_cached
+
+    config = _config(alerts_path)
+    config.check_topics(load_topics_cached())
+    return config
 
 
 @main.group()
@@ -67,6 +74,9 @@ def list_cmd(db_path: str, fmt: str, status: str | None, topic: str | None, chan
         db = connect_readonly(db_path)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    _known(db, "topic", topic, "SELECT DISTINCT topic FROM alert_outbox", _topic_ids)
+    _known(db, "channel", channel, "SELECT DISTINCT channel FROM alert_outbox",
+           lambda: list(_config(None).channels))
     try:
         rows = list_alerts(db, status=status, topic=topic, channel=channel, limit=limit)
     except sqlite3.OperationalError as exc:  # a store older than the alert tables
@@ -113,11 +123,18 @@ def dispatch(db_path: str, alerts_path: str | None, only: str | None, flush_dige
     """
     from crawler.alerts.dispatcher import dispatch_pending
     from storage import outbox
-    from storage.db import connect
+    from storage.db import check_writable, connect
 
-    config = _config(alerts_path)
+    config = _checked_config(alerts_path)
     if only and only not in config.channels:
-        raise click.ClickException(f"{config.path}: no channel {only!r}")
+        raise click.ClickException(f"{config.path}: no channel {only!r} "
+                                   f"(known: {', '.join(sorted(config.channels)) or 'none'})")
+    existing_store(db_path)  # a mistyped --db must not become a new, empty store
+    db = connect(db_path)
+    try:
+        check_writable(db)  # a read-only or locked store: one line now, not a failure per send
+    finally:
+        db.conn.close()
     if retry_failed:
         db = connect(db_path)
         try:
@@ -129,6 +146,29 @@ def dispatch(db_path: str, alerts_path: str | None, only: str | None, flush_dige
     print_report(report, as_json)
     if report.total("failed"):
         sys.exit(1)
+
+
+def _topic_ids() -> list[str]:
+    from crawler.alerts.listener import load_topics_cached
+
+    return list(load_topics_cached())
+
+
+def _known(db: Any, what: str, value: str | None, sql: str, configured: Any) -> None:
+    """An unknown --topic/--channel is a typo to report, not "no alerts"."""
+    if value is None:
+        return
+    try:
+        known = {r[0] for r in db.conn.execute(sql)}
+    except sqlite3.OperationalError:
+        known = set()
+    try:
+        known |= set(configured())
+    except Exception:  # noqa: BLE001 - a broken config file: the store's names still count
+        pass
+    if value not in known:
+        raise click.ClickException(f"unknown {what} {value!r} "
+                                   f"(known: {', '.join(sorted(known)) or 'none'})")
 
 
 def print_report(report: Any, as_json: bool = False, err: bool = False) -> None:
@@ -161,7 +201,7 @@ def test(channel_id: str, alerts_path: str | None, db_path: str) -> None:
     from crawler.alerts.message import Message
     from storage.db_time import now_iso
 
-    config = _config(alerts_path)
+    config = _checked_config(alerts_path)
     channel = config.channels.get(channel_id)
     if channel is None:
         known = ", ".join(sorted(config.channels)) or "none"
@@ -181,7 +221,7 @@ def test(channel_id: str, alerts_path: str | None, db_path: str) -> None:
                    + (f": status {outcome.status}" if outcome.status else ""))
         return
     kind = "temporary" if outcome.retry else "permanent"
-    raise click.ClickException(f"{channel.id}: {kind} failure: {outcome.error}")
+    raise WorkFailed(f"{channel.id}: {kind} failure: {outcome.error}")
 
 
 def sample_alert() -> dict[str, Any]:
@@ -204,29 +244,25 @@ def now_date() -> str:
 
 
 # --- hooks for `rasad crawl` ------------------------------------------------------------------
-def before_crawl(backfill: bool) -> None:
+def before_crawl(alerts_path: str | None, topics_path: str | None) -> None:
     """Check the topic and alert files before crawling (a bad file must not surface mid-crawl
-    inside Scrapy), and pass --alert-backfill to the store's listener."""
-    import os
-
+    inside Scrapy)."""
     from crawler.alerts.config import AlertConfigError
-    from crawler.alerts.listener import BACKFILL_ENV, load_topics_cached
+    from crawler.alerts.listener import load_topics_cached
     from crawler.topics import TopicConfigError
 
     try:
-        _config(None).check_topics(load_topics_cached())
+        _config(alerts_path).check_topics(load_topics_cached(topics_path))
     except (AlertConfigError, TopicConfigError) as exc:
         raise click.ClickException(str(exc)) from None
-    if backfill:
-        os.environ[BACKFILL_ENV] = "1"
 
 
-def after_crawl(db_path: str, as_json: bool) -> None:
+def after_crawl(db_path: str, alerts_path: str | None, as_json: bool) -> None:
     """Send what the pass queued, when a channel is enabled. A failing channel is reported, it
     does not fail the crawl (its alerts stay in the outbox for the next dispatch)."""
     from crawler.alerts.dispatcher import dispatch_pending
 
-    config = _config(None)
+    config = _config(alerts_path)
     if not config.enabled():
         return
     try:

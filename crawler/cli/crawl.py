@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 
@@ -9,7 +10,8 @@ import click
 
 from crawler.cli import alerts as alerts_hooks
 from crawler.cli import main
-from crawler.cli.options import config_option, db_option, load
+from crawler.cli.errors import StoreFailure
+from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
 @main.command()
@@ -21,15 +23,25 @@ from crawler.cli.options import config_option, db_option, load
               help="Override every outlet's delay between requests (seconds).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON Lines.")
 @click.option("-v", "--verbose", count=True, help="-v: Scrapy INFO log, -vv: DEBUG.")
-@click.option("--alert-backfill", is_flag=True,
+@click.option("--alert-backfill", is_flag=True, envvar="RASAD_ALERT_BACKFILL",
               help="Alert on an outlet's first crawl too (default: a baseline, not alerted).")
+@alerts_option
+@topics_option
+@click.option("--progress", type=click.Choice(["auto", "tty", "lines", "off"]),
+              envvar="RASAD_PROGRESS", default="auto", show_default=True, show_envvar=True,
+              help="Progress display: a live line per outlet (tty), a line every "
+                   "RASAD_PROGRESS_INTERVAL seconds (lines), or none.")
 def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
           outlet_ids: tuple[str, ...], delay: float | None, as_json: bool, verbose: int,
-          alert_backfill: bool) -> None:
+          alert_backfill: bool, alerts_path: str | None, topics_path: str | None,
+          progress: str) -> None:
     """Crawl the configured outlets once and store new articles.
 
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
     pages, skips URLs already stored, extracts each new article and stores it.
+
+    Exit status: 1 every outlet failed, 2 a usage or config error, 3 the store failed (the
+    crawl stops at the first write that fails, with one line naming the store and the cause).
 
     \b
     Examples:
@@ -38,8 +50,10 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
     """
+    from crawler.components.storefail import STAT, STORE_LOG
     from crawler.components.workers import worker_count
     from crawler.service.runner import crawl as run_crawl
+    from storage.db import check_writable, connect
     from storage.versions import parse_threshold
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
@@ -50,10 +64,22 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    # The store is opened (created, brought up to date) and a write tried before any request:
+    # a read-only, locked or corrupt store is one line and status 2 or 3, not a crawl whose
+    # pages cannot be kept.
+    db = connect(db_path)
+    try:
+        check_writable(db)
+    finally:
+        db.conn.close()
     overrides: dict[str, object] = {"LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)]}
     if delay is not None:
         overrides.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=delay)
-    alerts_hooks.before_crawl(alert_backfill)
+    if not verbose:  # the store's failure is the one "Error:" line printed below, not two
+        logging.getLogger(STORE_LOG).setLevel(logging.CRITICAL)
+    alerts_hooks.before_crawl(alerts_path, topics_path)
+    overrides.update(RASAD_ALERTS=alerts_path or "", RASAD_TOPICS=topics_path or "",
+                     RASAD_ALERT_BACKFILL=alert_backfill, RASAD_PROGRESS=progress)
     results = run_crawl(config, [o.id for o in outlets], db_path, moved, overrides)
     failed = 0
     for result in results:
@@ -70,6 +96,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
                        f"({result.finish_reason})")
         if result.finish_reason != "finished" or (c["pages_fetched"] == 0 and c["errors"]):
             failed += 1
-    alerts_hooks.after_crawl(db_path, as_json)
+    store_errors = [r.counts["stats"][STAT] for r in results if STAT in r.counts["stats"]]
+    if store_errors:  # what was stored is whole; the rest waits for a store that works
+        raise StoreFailure(f"{store_errors[0]}; the crawl stopped at this first failed write")
+    alerts_hooks.after_crawl(db_path, alerts_path, as_json)
     if failed == len(results) and results:
         sys.exit(1)

@@ -12,7 +12,7 @@ from typing import IO
 import click
 
 from crawler.cli import main
-from crawler.cli.filtering import build_filter, filter_options, open_store
+from crawler.cli.filtering import build_filter, check_known, filter_options, open_store
 from crawler.cli.options import db_option
 
 
@@ -49,12 +49,18 @@ def export(db_path: str, outlets: tuple[str, ...], since: date | None, until: da
         fmt = "csv" if output and Path(output).suffix.lower() == ".csv" else "jsonl"
     where = build_filter(outlets, since, until, topic, country, query)
     db = open_store(db_path)
+    check_known(db, outlets, topic)
     rows = export_rows(db.conn, where, limit)
     try:
         first = next(rows, None)
     except (QueryError, FilterError) as exc:
         raise click.ClickException(str(exc)) from None
-    stream: IO[str] = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        stream: IO[str] = open(output, "w", encoding="utf-8", newline="") if output \
+            else sys.stdout
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {output}: {exc.strerror}",
+                                 param_hint="--output") from None
     count = 0
     try:
         if fmt == "csv":

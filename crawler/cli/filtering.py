@@ -68,22 +68,70 @@ def build_filter(outlets: tuple[str, ...], since: date | None, until: date | Non
 def resolve_country(value: str) -> str:
     """An ISO alpha-2 code as given, or the code of a country named in the topics gazetteer."""
     text = value.strip()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        return text.upper()
     from crawler.topics import load_rules
 
+    code = text.upper() if re.fullmatch(r"[A-Za-z]{2}", text) else None
     wanted = normalize(text)
     try:
         rules = load_rules()
     except Exception as exc:  # a broken topics file must not hide the real problem
+        if code:
+            return code
         raise click.BadParameter(f"--country {text!r}: give an ISO code (KW); "
                                  f"names come from the topics file, which failed: {exc}") from None
+    if code:
+        if code in rules.countries:
+            return code
+        raise click.BadParameter(f"--country {text!r}: not a country of {rules.path} "
+                                 f"(known codes: {', '.join(sorted(rules.countries))})")
     for code, country in rules.countries.items():
         names = [country.name, *country.names]
         if any(normalize(n.rstrip("*")) == wanted for n in names):
             return code
     raise click.BadParameter(f"--country {text!r}: not a country code or a name in "
                              f"{rules.path} (known codes: {', '.join(sorted(rules.countries))})")
+
+
+def check_known(db: sqlite_utils.Database, outlets: tuple[str, ...], topic: str | None) -> None:
+    """An --outlet or --topic that names nothing is a typo to report, not "no articles match":
+    known are the store's own names and those of the configuration files."""
+    if outlets:
+        known = _names(db, "SELECT DISTINCT outlet FROM articles", _configured_outlets)
+        for outlet in outlets:
+            if outlet not in known:
+                raise click.BadParameter(f"unknown outlet {outlet!r} (known: "
+                                         f"{', '.join(sorted(known)) or 'none'})",
+                                         param_hint="--outlet")
+    if topic:
+        known = _names(db, "SELECT DISTINCT topic FROM article_topics", _configured_topics)
+        if topic not in known:
+            raise click.BadParameter(f"unknown topic {topic!r} (known: "
+                                     f"{', '.join(sorted(known)) or 'none'})",
+                                     param_hint="--topic")
+
+
+def _names(db: sqlite_utils.Database, sql: str, configured: Callable[[], list[str]]) -> set[str]:
+    try:
+        names = {r[0] for r in db.conn.execute(sql)}
+    except sqlite3.OperationalError:  # a store older than that table
+        names = set()
+    try:
+        names |= set(configured())
+    except Exception:  # noqa: BLE001 - a broken or absent config: the store's names still count
+        pass
+    return names
+
+
+def _configured_outlets() -> list[str]:
+    from crawler.config.outlets import load_config
+
+    return list(load_config(None).outlets)
+
+
+def _configured_topics() -> list[str]:
+    from crawler.alerts.listener import load_topics_cached
+
+    return list(load_topics_cached())
 
 
 def open_store(db_path: str) -> sqlite_utils.Database:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import click
 
 from crawler.cli import main
+from crawler.cli.options import check_listen
 
 
 @main.command()
-@click.option("--port-base", default=8701, show_default=True,
+@click.option("--port-base", type=click.IntRange(1, 65533), default=8701, show_default=True,
               help="First port; the outlets get consecutive ports (as in config/mirror.toml).")
 @click.option("--scale", default=0, show_default=True,
               help="Add this many generated articles per outlet (benchmarks).")
@@ -23,5 +24,8 @@ def mirror(port_base: int, scale: int) -> None:
         rasad crawl --config config/mirror.toml --db mirror.db
     """
     from crawler.dev.mirror import serve_forever
+    from crawler.dev.mirror.corpus import OUTLETS
 
+    for n in range(len(OUTLETS)):
+        check_listen("127.0.0.1", port_base + n, "--port-base")
     serve_forever(port_base=port_base, scale=scale)

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
 
 from crawler.cli import main
-from crawler.cli.options import config_option, db_option, load
+from crawler.cli.errors import WorkFailed
+from crawler.cli.options import alerts_option, config_option, db_option, load, topics_option
 
 
 @main.command()
@@ -27,11 +29,14 @@ from crawler.cli.options import config_option, db_option, load
               help="Stop a crawl that runs longer than this.")
 @click.option("--health-every", default=900.0, show_default=True, type=click.FloatRange(1),
               metavar="SECONDS", help="Health checks between crawls (stale outlets).")
+@alerts_option
+@topics_option
 @click.option("-v", "--verbose", count=True, help="-v: scheduler details and Scrapy INFO log "
               "of the crawls, -vv: DEBUG.")
 def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
         outlet_ids: tuple[str, ...], parallel: int, jitter: float | None, grace: float,
-        crawl_timeout: float, health_every: float, verbose: int) -> None:
+        crawl_timeout: float, health_every: float, alerts_path: str | None,
+        topics_path: str | None, verbose: int) -> None:
     """Crawl every outlet on its schedule until stopped (SIGTERM or Ctrl-C).
 
     Each outlet is crawled every `interval` (or on its `cron` line, UTC) from the config, in
@@ -44,17 +49,26 @@ def run(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad run --config config/mirror.toml --db mirror.db --parallel 3
     """
     from crawler.service.scheduler import Options, Service, ServiceError
+    from storage.db import check_writable, connect
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    db = connect(db_path)  # a store every crawl would fail to write: one line now, exit 2 or 3
+    try:
+        check_writable(db)
+    finally:
+        db.conn.close()
     logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not verbose:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     options = Options(db_path=db_path, config_path=config_path, origins=moved,
                       parallel=parallel, jitter=jitter, grace=grace,
-                      crawl_timeout=crawl_timeout, health_every=health_every, verbose=verbose)
+                      crawl_timeout=crawl_timeout, health_every=health_every, verbose=verbose,
+                      alerts_path=alerts_path, topics_path=topics_path,
+                      # the crawls' progress goes to the service log: lines unless told
+                      progress=os.environ.get("RASAD_PROGRESS") or "lines")
     try:
         Service(config, outlets, options).serve()
     except ServiceError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise WorkFailed(str(exc)) from None

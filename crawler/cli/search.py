@@ -9,8 +9,8 @@ from datetime import date
 import click
 
 from crawler.cli import main
-from crawler.cli.filtering import build_filter, filter_options, open_store
-from crawler.cli.options import db_option
+from crawler.cli.filtering import build_filter, check_known, filter_options, open_store
+from crawler.cli.options import db_option, existing_store
 
 FIELDS = ("id", "url", "title", "outlet", "published", "first_seen", "score", "snippet")
 _MARK = ("\x02", "\x03")  # in-band markers, replaced per output format
@@ -48,6 +48,7 @@ def search(query: str, db_path: str, outlets: tuple[str, ...], since: date | Non
 
     where = build_filter(outlets, since, until, topic, country)
     db = open_store(db_path)
+    check_known(db, outlets, topic)
     try:
         hits = run_search(db.conn, query, where, limit=limit, mark=_MARK)
     except (QueryError, FilterError) as exc:
@@ -102,6 +103,6 @@ def reindex(db_path: str) -> None:
     from storage.db import connect
     from storage.search import reindex as run_reindex
 
-    db = connect(db_path)
+    db = connect(existing_store(db_path))
     n = run_reindex(db)
     click.echo(f"indexed {n} articles")

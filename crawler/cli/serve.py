@@ -5,7 +5,7 @@ import click
 
 from crawler.cli import main
 from crawler.cli.filtering import open_store
-from crawler.cli.options import db_option
+from crawler.cli.options import check_listen, db_option
 
 
 @main.command()
@@ -27,5 +27,6 @@ def serve(db_path: str, host: str, port: int) -> None:
     from crawler.serve import run
 
     open_store(db_path).conn.close()  # migrations and pending index rows, before going read-only
+    check_listen(host, port, "--port")
     click.echo(f"rasad serve: http://{host}:{port}/  (Ctrl-C to stop)", err=True)
     run(db_path, host, port)

@@ -3,16 +3,14 @@ matched or not."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import click
 
 from crawler.cli import main
-from crawler.cli.options import db_option
-
-topics_option = click.option(
-    "--topics", "topics_path", type=click.Path(dir_okay=False), envvar="RASAD_TOPICS",
-    default=None, show_envvar=True, help="Topic rules file (default: config/topics.toml).")
+from crawler.cli.filtering import DateParam, check_known
+from crawler.cli.options import db_option, topics_option
 
 
 def _topics(path: str | None) -> dict[str, Any]:
@@ -51,12 +49,13 @@ def topics() -> None:
 @click.argument("topic_id", metavar="TOPIC")
 @db_option
 @topics_option
-@click.option("--since", metavar="DATE", help="Only articles published on or after DATE "
-              "(YYYY-MM-DD; undated articles count by the day they were first seen).")
+@click.option("--since", type=DateParam(), metavar="DATE",
+              help="Only articles published on or after DATE (YYYY-MM-DD, or 7d / 2w back; "
+                   "undated articles count by the day they were first seen).")
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table, or json: one object per matching article.")
-def backtest(topic_id: str, db_path: str, topics_path: str | None, since: str | None,
+def backtest(topic_id: str, db_path: str, topics_path: str | None, since: date | None,
              outlet: str | None, fmt: str) -> None:
     """Run TOPIC's rule over the stored articles and show the alerts it would have sent.
 
@@ -76,10 +75,11 @@ def backtest(topic_id: str, db_path: str, topics_path: str | None, since: str | 
         raise click.ClickException(f"unknown topic {topic_id!r} (known: {', '.join(rules)})")
     topic = rules[topic_id]
     db = _db(db_path)
+    check_known(db, (outlet,) if outlet else (), None)
     stored = topic_verdicts(db, topic_id)
     scanned, changed, stories = 0, 0, set()
     matches = []
-    for art in articles_since(db, since, outlet):
+    for art in articles_since(db, since.isoformat() if since else None, outlet):
         scanned += 1
         m = topic.match(art["title"] or "", art["body"] or "")
         was = stored.get(art["id"])

@@ -17,6 +17,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from crawler.components import storefail
 from crawler.components.items import FoundArticle
 from storage.db import connect
 from storage.health import canary_url
@@ -77,11 +78,15 @@ class Canary:
         if kind != "article" or extracted or self.sent or not self._whole_page(response):
             return None
         self.sent = True
-        db = connect(self.crawler.settings.get("RASAD_DB"))
         try:
-            url = canary_url(db, spider.name, exclude=response.url)
-        finally:
-            db.conn.close()
+            db = connect(self.crawler.settings.get("RASAD_DB"))
+            try:
+                url = canary_url(db, spider.name, exclude=response.url)
+            finally:
+                db.conn.close()
+        except storefail.STORE_ERRORS as exc:
+            storefail.store_failed(self.crawler, exc)
+            return None
         if url is None:
             return None
         stats.inc_value("rasad/canary/sent")

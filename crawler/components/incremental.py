@@ -25,6 +25,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from crawler.components import storefail
 from crawler.components.items import FoundArticle
 from crawler.links.urls import canonical
 from storage.db import connect
@@ -68,29 +69,38 @@ class _State:
         if self.loaded:
             return
         self.loaded = True
-        db = connect(self.db_path)
+        if storefail.failed(self.crawler):
+            return
         try:
-            self.stored = load_validators(db, self.outlet)
-            self.retry_urls = [r.url for r in due_retries(db, self.outlet)]
-        finally:
-            db.conn.close()
+            db = connect(self.db_path)
+            try:
+                self.stored = load_validators(db, self.outlet)
+                self.retry_urls = [r.url for r in due_retries(db, self.outlet)]
+            finally:
+                db.conn.close()
+        except storefail.STORE_ERRORS as exc:
+            storefail.store_failed(self.crawler, exc)
 
     def save(self, finished: bool) -> None:
-        if not self.loaded:
+        if not self.loaded or storefail.failed(self.crawler):
             return
         failed = dict(self.failed)
         for url in self.fetched - self.resolved:
             failed.setdefault(url, ("no_article", 0.0))
         for url in self.resolved:
             failed.pop(url, None)
-        db = connect(self.db_path)
         try:
-            if finished:
-                save_validators(db, self.outlet, self.fresh.values())
-            given_up = update_retries(db, self.outlet, failed, self.resolved,
-                                      RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY)
-        finally:
-            db.conn.close()
+            db = connect(self.db_path)
+            try:
+                if finished:
+                    save_validators(db, self.outlet, self.fresh.values())
+                given_up = update_retries(db, self.outlet, failed, self.resolved,
+                                          RETRY_MAX_ATTEMPTS, RETRY_BASE_DELAY)
+            finally:
+                db.conn.close()
+        except storefail.STORE_ERRORS as exc:
+            storefail.store_failed(self.crawler, exc)
+            return
         for url in given_up:
             log.warning("%s: giving up on %s after %d attempts", self.outlet, url,
                         RETRY_MAX_ATTEMPTS)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from crawler.components.items import FoundArticle
+from crawler.components.storefail import STORE_ERRORS, store_failed
 from crawler.links.urls import canonical, same_site
 from storage.articles import ArticleListener, ArticleStore, revisit_marks
-from storage.db import connect, now_iso
+from storage.db import configure, connect, now_iso
 from storage.versions import parse_threshold
 
 CRAWL_CACHE_KIB = 2048  # SQLite page cache of each outlet's store connection
@@ -39,6 +40,7 @@ class StorePipeline:
         db_path = crawler.settings.get("RASAD_DB")
         if not db_path:
             raise NotConfigured("RASAD_DB is not set")
+        configure(busy_timeout=crawler.settings.getfloat("RASAD_BUSY_TIMEOUT", 30))
         pipeline = cls(db_path, crawler.stats,
                        parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")),
                        build_listeners(crawler))
@@ -49,25 +51,36 @@ class StorePipeline:
     def open_spider(self, spider: Any = None) -> None:
         # A small page cache and no mmap: each outlet's writer would otherwise keep up to
         # 32 MB of pages and map the whole file, and the crawl's memory would grow with the
-        # store (~10 KB an article). The probes are index lookups; the OS caches the file.
-        self.store = ArticleStore(connect(self.db_path), self.listeners,
-                                  material_change=self.material_change,
-                                  cache_kib=CRAWL_CACHE_KIB, mmap_bytes=0)
-        backfilled = self.store.backfill()  # stores from before deduplication, once
+        # store (~17 KB an article). The probes are index lookups; the OS caches the file.
+        try:
+            self.store = ArticleStore(connect(self.db_path), self.listeners,
+                                      material_change=self.material_change,
+                                      cache_kib=CRAWL_CACHE_KIB, mmap_bytes=0)
+            backfilled = self.store.backfill()  # stores from before deduplication, once
+            spider = spider or self.crawler.spider
+            outlet = getattr(spider, "outlet", None)
+            if outlet is not None and hasattr(spider, "known"):  # with their revisit marks
+                spider.known.stored_marks(revisit_marks(self.store.db.conn, outlet.id))
+        except STORE_ERRORS as exc:
+            self._close_store()
+            store_failed(self.crawler, exc)
+            return
         if backfilled:
             self.stats.inc_value("rasad/articles/backfilled", backfilled)
-        spider = spider or self.crawler.spider
-        outlet = getattr(spider, "outlet", None)
-        if outlet is not None and hasattr(spider, "known"):  # with their revisit marks
-            spider.known.stored_marks(revisit_marks(self.store.db.conn, outlet.id))
 
     def close_spider(self, spider: Any = None) -> None:
+        self._close_store()
+
+    def _close_store(self) -> None:
         if self.store is not None:
             self.store.db.conn.close()
+            self.store = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, FoundArticle) or self.store is None:
+        if not isinstance(item, FoundArticle):
             return item
+        if self.store is None:  # the store failed: nothing more is kept, the crawl is closing
+            raise DropItem("not stored: the store failed", log_level="DEBUG")
         spider = spider or self.crawler.spider
         outlet = spider.outlet
         article = item.article
@@ -88,9 +101,15 @@ class StorePipeline:
         revisit_for = known.taken(aliases | {key})
         article.canonical_url = key
         prepared = [item.prepared.get(p) for p in self.listener_paths] if item.prepared else None
-        result = self.store.add(article, key, aliases, run_id=getattr(spider, "run_id", None),
-                                fetched_key=fetched_key, source_modified=revisit_for,
-                                text=item.text, prepared=prepared)
+        try:
+            result = self.store.add(article, key, aliases,
+                                    run_id=getattr(spider, "run_id", None),
+                                    fetched_key=fetched_key, source_modified=revisit_for,
+                                    text=item.text, prepared=prepared)
+        except STORE_ERRORS as exc:  # rolled back: the article is not half-written
+            self._close_store()
+            store_failed(self.crawler, exc)
+            raise DropItem(f"not stored: {article.url}", log_level="DEBUG") from None
         known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:

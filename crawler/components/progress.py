@@ -8,7 +8,6 @@ RASAD_PROGRESS = auto (default) | tty | lines | off.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from typing import Any, TextIO
@@ -95,7 +94,7 @@ class Progress:
     @classmethod
     def from_crawler(cls, crawler: Any) -> Progress:
         settings = crawler.settings
-        mode = str(settings.get("RASAD_PROGRESS", os.environ.get("RASAD_PROGRESS", "auto")))
+        mode = str(settings.get("RASAD_PROGRESS") or "auto")
         if mode not in ("auto", "tty", "lines", "off"):
             raise NotConfigured(f"RASAD_PROGRESS={mode!r}: use auto, tty, lines or off")
         stream = sys.stderr
@@ -104,8 +103,8 @@ class Progress:
         if mode == "off":
             raise NotConfigured("RASAD_PROGRESS=off")
         default = 0.5 if mode == "tty" else 10.0
-        interval = settings.getfloat("RASAD_PROGRESS_INTERVAL",
-                                     float(os.environ.get("RASAD_PROGRESS_INTERVAL", default)))
+        interval = settings.getfloat("RASAD_PROGRESS_INTERVAL") \
+            if settings.get("RASAD_PROGRESS_INTERVAL") not in (None, "") else default
         ext = cls(crawler, mode, interval, stream)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

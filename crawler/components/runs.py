@@ -8,10 +8,11 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from crawler.components.storefail import STORE_ERRORS, failed, store_failed
 from storage.db import connect
 from storage.runs import close_abandoned, close_run, open_run
 
-_OUTCOME = {"finished": "ok", "shutdown": "cancelled", "cancelled": "cancelled"}
+_OUTCOME = {"finished": "ok", "shutdown": "cancelled", "cancelled": "cancelled"}  # else failed
 # Extraction reasons that say the transfer, not the layout, failed (empty, binary or cut pages):
 # they do not count as article pages in the health check's body/date shares.
 TRANSPORT_REASONS = frozenset({"empty", "binary", "not_html", "truncated"})
@@ -62,12 +63,18 @@ class RunRecord:
         return ext
 
     def spider_opened(self, spider: Any) -> None:
-        db = connect(self.db_path)
+        if failed(self.crawler):
+            return  # the pipeline could not open the store: the crawl is closing
         try:
-            close_abandoned(db, spider.name)
-            self.run_id = open_run(db, spider.name)
-        finally:
-            db.conn.close()
+            db = connect(self.db_path)
+            try:
+                close_abandoned(db, spider.name)
+                self.run_id = open_run(db, spider.name)
+            finally:
+                db.conn.close()
+        except STORE_ERRORS as exc:
+            store_failed(self.crawler, exc)
+            return
         spider.run_id = self.run_id
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -77,12 +84,18 @@ class RunRecord:
         outcome = _OUTCOME.get(reason, "failed")
         if outcome == "ok" and counts["pages_fetched"] == 0 and counts["errors"]:
             outcome, reason = "failed", "no page could be fetched"
-        db = connect(self.db_path)
+        if failed(self.crawler):
+            outcome, reason = "failed", failed(self.crawler)
         try:
-            close_run(db, self.run_id, outcome, reason, counts)
-            _record_health(db, spider)
-        finally:
-            db.conn.close()
+            db = connect(self.db_path)
+            try:
+                close_run(db, self.run_id, outcome, reason, counts)
+                if not failed(self.crawler):
+                    _record_health(db, spider)
+            finally:
+                db.conn.close()
+        except STORE_ERRORS as exc:  # still failing: left 'running', closed as crashed later
+            store_failed(self.crawler, exc)
 
 
 def _record_health(db: Any, spider: Any) -> None:

@@ -49,7 +49,8 @@ class PageJob:
     rules: Any  # crawler.config.outlets.ExtractRules | None
     outlet: str
     first_seen: str
-    listeners: tuple[str, ...] = ()  # RASAD_STORE_LISTENERS paths, in order
+    # (path, prepare_context) of each RASAD_STORE_LISTENERS listener, in order
+    listeners: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass
@@ -86,11 +87,11 @@ def process_page(job: PageJob) -> PageResult:
     if article is None:
         return PageResult(None, reason)
     prepared = {}
-    for path in job.listeners:
+    for path, context in job.listeners:
         prepare = _prepare_function(path)
         if prepare is not None:
             try:
-                prepared[path] = prepare(article)
+                prepared[path] = prepare(article, context)
             except Exception:  # noqa: BLE001 - the listener then runs it (and fails) in the store
                 log.debug("prepare() of %s failed for %s", path, job.url, exc_info=True)
     return PageResult(article, reason, Text.of(article.body).compact(), prepared)
@@ -101,6 +102,17 @@ def _prepare_function(path: str) -> Any:
     from scrapy.utils.misc import load_object
 
     return getattr(load_object(path), "prepare", None)
+
+
+def listener_jobs(paths: list[str], settings: Any) -> tuple[tuple[str, Any], ...]:
+    """(path, context) for each listener: what `process_page` needs to run their prepare()."""
+    from scrapy.utils.misc import load_object
+
+    out = []
+    for path in paths:
+        context_of = getattr(load_object(path), "prepare_context", None)
+        out.append((path, context_of(settings) if context_of else None))
+    return tuple(out)
 
 
 # --- the pool ------------------------------------------------------------------------------------

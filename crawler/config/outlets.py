@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,7 +39,7 @@ class Politeness(_Strict):
 class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
-    theme: Literal["generic", "jnews", "tagdiv", "citadel"] = "generic"
+    theme: str = "generic"  # a name of crawler.extract.themes.THEMES
     # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
     body: list[str] = Field(default_factory=list)
     drop: list[str] = Field(default_factory=list)
@@ -49,6 +48,16 @@ class ExtractRules(_Strict):
     title: list[str] = Field(default_factory=list)
     caption: list[str] = Field(default_factory=list)
     section: list[str] = Field(default_factory=list)
+
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, v: str) -> str:
+        from crawler.extract.themes import THEMES  # extraction imports this module
+
+        if v not in THEMES:
+            raise ValueError(f"unknown theme {v!r} (themes: {', '.join(THEMES)})")
+        return v
 
 
 class UrlRule(_Strict):
@@ -148,9 +157,6 @@ class Outlet(_Strict):
             return parts.netloc == urlsplit(self.home).netloc
         host = parts.hostname
         return any(host == d or host.endswith("." + d) for d in self.domains)
-
-    def entry_points(self) -> list[str]:
-        return [self.home, *self.feeds, *self.sitemaps, *self.listings]
 
     def moved_to(self, origin: str) -> Outlet:
         """The same outlet on another scheme://host:port: URLs move, patterns and rules stay."""

@@ -13,12 +13,11 @@ import datetime as dt
 import re
 
 from crawler.extract.hijri import hijri_to_gregorian
+from storage.arabic import fold_letters, strip_diacritics, to_ascii_digits
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-# Harakat, tatweel and the small marks; stripped before matching month names.
-_MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك",
-                       "ة": "ه", "،": ",", "٫": ",", "\u200f": " ", "\u200e": " ", "\xa0": " "})
+# Date punctuation and the direction marks CMSes put between a day and its month; the letters,
+# digits and diacritics are folded by the shared normaliser (storage/arabic.py).
+_PUNCT = str.maketrans({"،": ",", "٫": ",", "\u200f": " ", "\u200e": " ", "\xa0": " "})
 
 # Folded spellings (see _fold) → month number. Several spellings per month are real variants.
 _GREGORIAN = {
@@ -80,8 +79,7 @@ _HDMY = re.compile(
 
 
 def _fold(text: str) -> str:
-    text = _MARKS.sub("", text.translate(_DIGITS))
-    return text.translate(_FOLD)
+    return fold_letters(strip_diacritics(to_ascii_digits(text.translate(_PUNCT))))
 
 
 def _month(name: str | None, table: dict[str, int]) -> int | None:
@@ -169,7 +167,7 @@ def parse_iso(value: str | None) -> dt.date | None:
     """The calendar date of an ISO 8601 timestamp as written (its own offset: the outlet's day)."""
     if not value:
         return None
-    match = _ISO_PREFIX.match(value.translate(_DIGITS))
+    match = _ISO_PREFIX.match(to_ascii_digits(value))
     if match:
         return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     return parse_gregorian(value)

@@ -160,6 +160,14 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None) -> str:
     utf8 = _try(data, "utf-8")
     if utf8 is not None:
         return fix_utf8_mojibake(utf8)
+    # A few invalid bytes inside a utf-8 page (a cut multi-byte character, a stray byte from a
+    # plugin) are replaced; re-decoding the whole page as cp1256 would turn every Arabic letter
+    # into two. Real cp1256 text is almost never valid utf-8, so its valid share is near zero.
+    lenient = data.decode("utf-8", errors="replace")
+    invalid = lenient.count("\ufffd")
+    valid = sum(1 for ch in lenient if ch > "\x7f") - invalid
+    if valid >= 20 * invalid:
+        return fix_utf8_mojibake(lenient)
     candidates: list[str] = []
     for name in [*declared, "cp1256", "cp1252"]:
         if name not in candidates and name not in ("utf-8",):

@@ -50,6 +50,7 @@ def check_bytes(data: bytes | None, headers: Mapping[str, str] | None) -> str | 
             "gzip" not in _header(headers, "content-encoding").lower():
         return "truncated"
     # A page cut in transfer never reaches its closing tags; every theme we know prints them.
-    if not _END.search(data, max(0, len(data) - 65536)) and len(data) > 2048:
+    # Short pages too: a page cut after its headline would otherwise give a stub article.
+    if not _END.search(data, max(0, len(data) - 65536)):
         return "truncated"
     return None

@@ -47,7 +47,3 @@ def _names_site(segment: str, keys: set[str]) -> bool:
     if not key:
         return False
     return any(key == k or (len(k) > 3 and (k in key or key in k) and len(key) < 40) for k in keys)
-
-
-def same_title(a: str, b: str) -> bool:
-    return bool(a) and line_key(a) == line_key(b)

@@ -218,20 +218,17 @@ def record(db: sqlite_utils.Database, healths: list[Health]) -> list[dict[str, A
     return opened_all
 
 
-def announce(db: sqlite_utils.Database) -> int:
-    """Send each open, not yet announced incident to the alert channels, once.
+def announce(db: sqlite_utils.Database, alerts_path: str | None = None) -> int:
+    """Send each open, not yet announced incident to the alert channels of `alerts_path`
+    (default config/alerts.toml) that take notices, once (`crawler.alerts.notify_incident`: True
+    once the notice is queued or sent). Without such a channel incidents stay unannounced and
+    show in `rasad status` and the logs."""
+    from crawler.alerts import notify_incident
 
-    Uses the alerts package's operator-notice entry point when it has one
-    (`crawler.alerts.notify_incident(db, incident) -> bool`, True once the notice is queued or
-    sent); without it incidents stay unannounced here and show in `rasad status` and the logs."""
-    try:
-        from crawler.alerts import notify_incident  # type: ignore[attr-defined]
-    except ImportError:
-        return 0
     sent = 0
     for incident in store.unnotified_incidents(db):
         incident["verdict"] = VERDICTS.get(incident["kind"], incident["kind"])
-        if notify_incident(db, incident):
+        if notify_incident(db, incident, alerts_path):
             store.mark_notified(db, incident["id"])
             sent += 1
     return sent

@@ -44,8 +44,6 @@ def crawl(
     config: Config, outlet_ids: Sequence[str], db_path: str,
     origins: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
 ) -> list[OutletResult]:
-    from spiders.outlets import spider_class  # imported late: spiders import the extractor
-
     outlets = config.select(outlet_ids)
     settings = scrapy_settings(config, db_path, origins, overrides)
     process = CrawlerProcess(settings)  # LOG_INSTALL_ROOT_HANDLER defaults to True
@@ -54,7 +52,7 @@ def crawl(
     logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL") or "DEBUG")
     crawlers = []
     for outlet in outlets:
-        crawler = process.create_crawler(spider_class(outlet.id))
+        crawler = process.create_crawler(outlet.id)  # spiders.outlets.OutletSpiderLoader
         crawlers.append((outlet.id, crawler))
         process.crawl(crawler)
     # Forked now, while only this thread runs (the reactor's threads start with it).

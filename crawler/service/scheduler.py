@@ -64,6 +64,9 @@ class Options:
     crawl_timeout: float = 3 * 3600.0  # a crawl running longer is stopped
     health_every: float = 900.0  # seconds between health checks without a crawl
     verbose: int = 0
+    alerts_path: str | None = None  # alert channels (notices, the crawls' alerts)
+    topics_path: str | None = None  # topic rules of the crawls
+    progress: str = "lines"  # the crawls' progress display: their output goes to the log
 
 
 def jitter_for(outlet: Outlet, jitter: float | None) -> float:
@@ -157,7 +160,7 @@ class Service:
 
     def serve(self) -> None:
         """Run until SIGTERM or SIGINT, then stop cleanly."""
-        def on_signal(signum: int, frame: object) -> None:
+        def on_signal(signum: int, _frame: object) -> None:
             log.info("%s: stopping", signal.Signals(signum).name)
             self.stopping.set()
 
@@ -224,7 +227,11 @@ class Service:
             cmd += ["--config", str(self.opt.config_path)]
         for origin_id, origin in self.opt.origins.items():
             cmd += ["--origin", f"{origin_id}={origin}"]
-        return cmd + ["-v"] * self.opt.verbose
+        if self.opt.alerts_path:
+            cmd += ["--alerts", str(self.opt.alerts_path)]
+        if self.opt.topics_path:
+            cmd += ["--topics", str(self.opt.topics_path)]
+        return cmd + ["--progress", self.opt.progress] + ["-v"] * self.opt.verbose
 
     def crawl(self, outlet_id: str) -> None:
         if self._crawling_elsewhere(outlet_id):
@@ -232,10 +239,9 @@ class Service:
         with self.lock:
             if self.stopping.is_set() or outlet_id in self.children:
                 return
-            env = {**os.environ, "RASAD_PROGRESS": os.environ.get("RASAD_PROGRESS", "lines")}
             started = time.monotonic()
             child = subprocess.Popen(self.command(outlet_id), stdout=subprocess.PIPE, text=True,
-                                     env=env, start_new_session=True)
+                                     start_new_session=True)
             self.children[outlet_id] = child
             self.active += 1
         log.info("%s: crawl started (pid %d)", outlet_id, child.pid)
@@ -319,6 +325,6 @@ class Service:
     def _health(self, db: Any, outlets: list[Outlet]) -> None:
         try:
             health.record(db, health.check(db, outlets))
-            health.announce(db)
+            health.announce(db, self.opt.alerts_path)
         except Exception:  # the service outlives a bug in a check or a channel
             log.exception("health check failed")

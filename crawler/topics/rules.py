@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from crawler.config.toml import format_validation_error, read_toml
 
@@ -74,15 +74,10 @@ class Group(_Strict):
     within: int = Field(6, ge=1, le=60)
     description: str = ""
 
-    @field_validator("terms")
+    @field_validator("terms", "near")
     @classmethod
-    def _terms(cls, v: list[str]) -> list[str]:
-        return _check_terms(v, allow_refs=False)
-
-    @field_validator("near")
-    @classmethod
-    def _near(cls, v: list[str]) -> list[str]:
-        return _check_terms(v, allow_refs=True)
+    def _terms(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _check_terms(v, allow_refs=info.field_name == "near")  # @countries etc. in near
 
 
 class TopicSpec(_Strict):
@@ -105,26 +100,24 @@ class TopicSpec(_Strict):
         return v
 
 
-class Country(_Strict):
+class _Place(_Strict):
+    """A gazetteer entry: its name and the spellings that find it."""
+
     name: str
+    names: list[str] = Field(min_length=1)
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, v: list[str]) -> list[str]:
+        return _check_terms(v, allow_refs=False)
+
+
+class Country(_Place):
     region: str
-    names: list[str] = Field(min_length=1)
-
-    @field_validator("names")
-    @classmethod
-    def _names(cls, v: list[str]) -> list[str]:
-        return _check_terms(v, allow_refs=False)
 
 
-class State(_Strict):
-    name: str
-    names: list[str] = Field(min_length=1)
+class State(_Place):
     partners: list[str] = Field(default_factory=list, description="SPP partner countries (ISO2)")
-
-    @field_validator("names")
-    @classmethod
-    def _names(cls, v: list[str]) -> list[str]:
-        return _check_terms(v, allow_refs=False)
 
 
 class Rules(_Strict):

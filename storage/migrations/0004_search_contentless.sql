@@ -21,6 +21,15 @@ INSERT INTO search_pending (article_id) SELECT id FROM articles;
 -- index was built with (a change of it means a full rebuild).
 CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- OR IGNORE keeps an existing row: it already says what the index holds.
-CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN INSERT OR IGNORE INTO search_pending (article_id) VALUES (new.id); END;
-CREATE TRIGGER articles_search_update AFTER UPDATE OF title, body ON articles WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN INSERT OR IGNORE INTO search_pending (article_id, indexed, title, body) VALUES (old.id, 1, old.title, old.body); END;
-CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN INSERT OR IGNORE INTO search_pending (article_id, indexed, title, body) VALUES (old.id, 1, old.title, old.body); END;
+CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
+    INSERT OR IGNORE INTO search_pending (article_id) VALUES (new.id);
+END;
+CREATE TRIGGER articles_search_update AFTER UPDATE OF title, body ON articles
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
+    INSERT OR IGNORE INTO search_pending (article_id, indexed, title, body)
+    VALUES (old.id, 1, old.title, old.body);
+END;
+CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
+    INSERT OR IGNORE INTO search_pending (article_id, indexed, title, body)
+    VALUES (old.id, 1, old.title, old.body);
+END;

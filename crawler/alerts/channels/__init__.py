@@ -1,24 +1,27 @@
-"""Channel senders by kind. `sender_for` raises MissingSecret when an environment variable the
-channel needs is unset (its messages are then held, not failed)."""
+"""Alert channel kinds: each kind is a module here with its model (a `Channel` subclass: its
+keys, their checks, its sender), registered once in KINDS. `sender_for` raises MissingSecret
+when an environment variable the channel needs is unset (its messages are then held, not
+failed)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from crawler.alerts.channels.base import MissingSecret, Outcome, Sender
+from crawler.alerts.channels.email import EmailChannel
+from crawler.alerts.channels.http import SlackChannel, WebhookChannel
+from crawler.alerts.channels.jsonl import JsonlChannel
 from crawler.alerts.config import Channel
 
-__all__ = ["MissingSecret", "Outcome", "Sender", "sender_for"]
+__all__ = ["KINDS", "MissingSecret", "Outcome", "Sender", "sender_for"]
+
+# The registry of channel kinds: `kind = "<name>"` in alerts.toml → its model.
+KINDS: dict[str, type[Channel]] = {
+    "webhook": WebhookChannel,
+    "slack": SlackChannel,
+    "email": EmailChannel,
+    "jsonl": JsonlChannel,
+}
 
 
 def sender_for(channel: Channel, base_dir: Path) -> Sender:
-    if channel.kind == "webhook":
-        from crawler.alerts.channels.http import WebhookSender
-        return WebhookSender(channel)
-    if channel.kind == "slack":
-        from crawler.alerts.channels.http import SlackSender
-        return SlackSender(channel)
-    if channel.kind == "email":
-        from crawler.alerts.channels.email import EmailSender
-        return EmailSender(channel)
-    from crawler.alerts.channels.jsonl import JsonlSender
-    return JsonlSender(channel, base_dir)
+    return channel.make_sender(base_dir)

@@ -2,12 +2,12 @@
 of those secrets from anything reported, and Retry-After parsing."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Protocol
 
+from crawler import settings
 from crawler.alerts.message import Message
 
 MAX_RETRY_AFTER = 86400.0  # a receiver asking for more than a day is treated as asking for a day
@@ -35,7 +35,7 @@ class MissingSecret(Exception):
 def env(name: str | None) -> str | None:
     if not name:
         return None
-    value = os.environ.get(name)
+    value = settings.secret(name)
     if not value:
         raise MissingSecret(f"environment variable {name} is not set")
     return value

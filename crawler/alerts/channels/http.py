@@ -6,13 +6,18 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
+from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, parse_retry_after, short
-from crawler.alerts.config import Channel
+from crawler.alerts.channels.targets import TargetRefused, guarded_client, target_problem
+from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, alerts_of, notice_lines, places, subject
 
 USER_AGENT = "rasad-alerts/0.1 (+https://github.com/rasad-monitor/rasad)"
@@ -41,13 +46,63 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(mac).decode("ascii")
 
 
+class HttpChannel(Channel):
+    """Keys of both JSON webhook kinds: the receiver's URL (or the variable holding it)."""
+
+    url: str | None = None
+    url_env: str | None = None
+    timeout: float = Field(10.0, gt=0, le=300)
+    # A receiver on loopback or a private network only when set; link-local and metadata
+    # addresses never (crawler/alerts/channels/targets.py).
+    allow_private: bool = False
+
+    @field_validator("url_env")
+    @classmethod
+    def _env(cls, v: str | None) -> str | None:
+        return env_name(v)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError("must be an http(s) URL")
+        return v
+
+    def problem(self) -> str | None:
+        if bool(self.url) == bool(self.url_env):
+            return "key 'url': give exactly one of 'url' and 'url_env'"
+        if self.url:  # written in the file: checked now (url_env: when each message is sent)
+            return target_problem("url", urlsplit(self.url).hostname or "", self.allow_private)
+        return None
+
+
+class WebhookChannel(HttpChannel):
+    kind: Literal["webhook"] = "webhook"
+    secret_env: str | None = None
+
+    @field_validator("secret_env")
+    @classmethod
+    def _secret_env(cls, v: str | None) -> str | None:
+        return env_name(v)
+
+    def make_sender(self, base_dir: Path) -> WebhookSender:
+        return WebhookSender(self)
+
+
+class SlackChannel(HttpChannel):
+    kind: Literal["slack"] = "slack"
+
+    def make_sender(self, base_dir: Path) -> SlackSender:
+        return SlackSender(self)
+
+
 class _HttpSender:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: HttpChannel) -> None:
         self.channel = channel
         self.url = channel.url or env(channel.url_env)
         self.redact = Redactor([self.url if channel.url_env else None, self._secret()])
-        self.client = httpx.Client(timeout=channel.timeout, follow_redirects=False,
-                                   headers={"User-Agent": USER_AGENT})
+        self.client = guarded_client(channel.allow_private, timeout=channel.timeout,
+                                     follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
     def _secret(self) -> str | None:
         return None
@@ -63,6 +118,8 @@ class _HttpSender:
         try:
             response = self.client.post(self.url, content=body,
                                         headers=self.headers(message, body))
+        except TargetRefused as exc:  # a place alerts may not go: final, never retried
+            return Outcome(ok=False, retry=False, error=short(self.redact(f"refused: {exc}")))
         except httpx.TimeoutException as exc:
             return Outcome(ok=False, retry=True,
                            error=f"timeout after {self.channel.timeout:g}s ({type(exc).__name__})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 from crawler.alerts.channels.base import Outcome
 from crawler.alerts.config import Channel
@@ -31,8 +32,19 @@ def read_ids(path: Path) -> set[str]:
     return ids
 
 
+class JsonlChannel(Channel):
+    kind: Literal["jsonl"] = "jsonl"
+    path: str | None = None  # relative: to the database's folder
+
+    def problem(self) -> str | None:
+        return None if self.path else "key 'path': missing required key"
+
+    def make_sender(self, base_dir: Path) -> JsonlSender:
+        return JsonlSender(self, base_dir)
+
+
 class JsonlSender:
-    def __init__(self, channel: Channel, base_dir: Path) -> None:
+    def __init__(self, channel: JsonlChannel, base_dir: Path) -> None:
         self.path = resolve(channel.path or "alerts.jsonl", base_dir)
         self._ids: set[str] | None = None
 

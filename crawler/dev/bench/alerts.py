@@ -20,6 +20,7 @@ import httpx
 from crawler.alerts.config import load_alerts
 from crawler.alerts.dispatcher import Dispatcher
 from crawler.alerts.listener import TopicListener, load_topics_cached
+from crawler.dev.bench import write_rate
 from crawler.dev.mirror.corpus import OUTLETS, load_outlet
 from storage.alerts import enqueue
 from storage.articles import ArticleStore
@@ -42,13 +43,7 @@ def _store_rate(articles: list[Article], listeners: list[Any], folder: Path) -> 
     db = connect(folder / f"s{time.perf_counter_ns()}.db")
     for outlet in OUTLETS:  # not a baseline: matches are queued, as in a routine crawl
         close_run(db, open_run(db, outlet), "ok", "finished", {})
-    store = ArticleStore(db, listeners)
-    start = time.perf_counter()
-    for a in articles:
-        store.add(a, a.canonical_url)
-    rate = len(articles) / (time.perf_counter() - start)
-    db.conn.close()
-    return rate
+    return write_rate(db, articles, listeners)
 
 
 class _Receiver:

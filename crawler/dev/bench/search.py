@@ -16,8 +16,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from crawler.dev.bench import write_rate
 from crawler.dev.mirror.corpus import load_outlet
-from storage.articles import ArticleStore
 from storage.db import connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
 from storage.record import Article
@@ -102,17 +102,6 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-def _write_rate(tmp: Path, articles: list[Article], listeners: list) -> float:
-    db = connect(tmp)
-    store = ArticleStore(db, listeners=listeners)
-    t0 = time.perf_counter()
-    for a in articles:
-        store.add(a, a.canonical_url)
-    rate = len(articles) / (time.perf_counter() - t0)
-    db.conn.close()
-    return rate
-
-
 def run(workdir: Path) -> dict[str, float]:
     rng = random.Random(7)
     paragraphs = _corpus()
@@ -156,8 +145,8 @@ def run(workdir: Path) -> dict[str, float]:
     conn.close()
 
     sample = _articles(random.Random(11), paragraphs, WRITE_SAMPLE, "w")
-    with_index = _write_rate(workdir / "w1.db", sample, [SearchListener()])
-    without = _write_rate(workdir / "w2.db", sample, [])
+    with_index = write_rate(connect(workdir / "w1.db"), sample, [SearchListener()])
+    without = write_rate(connect(workdir / "w2.db"), sample, [])
     fts_p50, fts_p95 = _percentiles(fts_ms)
     scan_p50, scan_p95 = _percentiles(scan_ms)
     newest_p50, newest_p95 = _percentiles(newest_ms)

@@ -6,16 +6,24 @@ the merged, compiled form is cached because the same few outlets are extracted t
 """
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from crawler.config.outlets import ExtractRules
 from crawler.extract.select import Index
 from crawler.extract.text import line_key
+
+if TYPE_CHECKING:
+    from crawler.config.outlets import ExtractRules
+
+# The theme registry: `extract.theme` names in the outlets file → the module here holding its
+# THEME. A new theme is its module plus one name here; the config rejects any other name.
+THEMES = ("generic", "citadel", "jnews", "tagdiv")
 
 # Ad and share widgets of popular WordPress plugins, safe to drop inside any known body container.
 COMMON_DROP = (
@@ -63,10 +71,6 @@ class Theme:
     not_article: tuple[str, ...] = ()  # selectors present only on listings/pages, not posts
 
 
-GROUPS = ("body", "title", "date", "clock", "caption", "section", "author", "tags", "drop",
-          "not_article")
-
-
 @dataclass(frozen=True)
 class Compiled:
     """A theme merged with outlet rules; every selector group indexed for one-pass matching."""
@@ -103,10 +107,9 @@ class Scan:
 
 
 def get_theme(name: str) -> Theme:
-    from crawler.extract.themes import citadel, generic, jnews, tagdiv
-
-    themes = {t.THEME.name: t.THEME for t in (citadel, generic, jnews, tagdiv)}
-    return themes.get(name, generic.THEME)
+    if name not in THEMES:  # the config has rejected it already; a caller's typo must not pass
+        raise KeyError(f"unknown theme {name!r} (themes: {', '.join(THEMES)})")
+    return importlib.import_module(f"{__name__}.{name}").THEME
 
 
 @lru_cache(maxsize=64)
