@@ -212,7 +212,8 @@ def _serve(sock: socket.socket, others: list[socket.socket]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
     for other in others:
         other.close()
-    import crawler.extract  # noqa: F401  # before the first page (a forkserver child has none)
+    # The extraction code is imported with the first page: a re-crawl that finds nothing new
+    # (all 304) then costs the workers no CPU while the crawl process starts.
 
     with sock:
         while True:
