@@ -24,6 +24,7 @@ class Measured:
     peak_rss_mb: float  # the largest RSS of one process of the tree
     stdout: str
     returncode: int
+    started_at: float = 0.0  # time.time() at launch (to compare with a server's request log)
 
     @property
     def cores(self) -> float:
@@ -59,7 +60,7 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None,
         cwd: str | Path | None = None) -> Measured:
     """Run `cmd` to completion and measure it (stdout kept; stderr to a temporary file)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), time.time()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd,
                                 env={**os.environ, **(env or {})})
         peak = {"pss": 0, "rss": 0}
@@ -92,4 +93,4 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None,
             tail = err.read().decode("utf-8", "replace")[-2000:]
             raise RuntimeError(f"{' '.join(cmd[:3])}… exited {proc.returncode}: {tail}")
     return Measured(wall, usage.ru_utime + usage.ru_stime, peak["pss"] / 1024,
-                    peak["rss"] / 1024, stdout, proc.returncode)
+                    peak["rss"] / 1024, stdout, proc.returncode, started_at)
