@@ -19,9 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)  # rasad serve browser test
+	command -v redis-server >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server)  # worker-mode tests (each starts its own)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	command -v redis-server >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server)  # section workers
 	$(BIN)/python -m crawler.dev.bench
 
 lint: $(STAMP)

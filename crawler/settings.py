@@ -38,10 +38,15 @@ RASAD_WORKERS = os.environ.get("RASAD_WORKERS", "")
 RASAD_TOPICS = os.environ.get("RASAD_TOPICS", "")
 RASAD_ALERTS = os.environ.get("RASAD_ALERTS", "")
 RASAD_ALERT_BACKFILL = _on("RASAD_ALERT_BACKFILL", "0")
+# Where `rasad serve` is reached (http://host:port): alerts then link to the article page there.
+RASAD_VIEW_URL = os.environ.get("RASAD_VIEW_URL", "")
 # Progress display (crawler/components/progress.py): auto, tty, lines or off; seconds between
 # lines (empty: 0.5 on a terminal, 10 otherwise).
 RASAD_PROGRESS = os.environ.get("RASAD_PROGRESS", "auto")
 RASAD_PROGRESS_INTERVAL = os.environ.get("RASAD_PROGRESS_INTERVAL", "")
+# Worker mode (crawler/cluster/): seconds after its last heartbeat that a worker counts as dead
+# and its leased requests go back to the shared queue (longer than any page's extraction).
+RASAD_WORKER_TTL = float(os.environ.get("RASAD_WORKER_TTL", "10"))
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True
@@ -67,7 +72,15 @@ DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 # machine down; a normal crawl stays near 150 MB, the fault suite's bombs near 140 MB.
 MEMUSAGE_LIMIT_MB = 2048
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+DOWNLOAD_HANDLERS = {
+    "file": None, "data": None, "s3": None, "ftp": None,
+    # Scrapy's HTTP/1.1 handler, plus RASAD_CONNECT_TO (crawler/components/connect_to.py).
+    "http": "crawler.components.connect_to.ConnectToDownloadHandler",
+    "https": "crawler.components.connect_to.ConnectToDownloadHandler",
+}
+# "https://maseer.net=http://127.0.0.1:8702,…": fetch those origins from those addresses, keeping
+# the real URLs (make demo: the offline mirror stands in for the outlets).
+RASAD_CONNECT_TO = os.environ.get("RASAD_CONNECT_TO", "")
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 5
 METAREFRESH_ENABLED = False
@@ -122,3 +135,10 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 # rasad's pipeline is synchronous, so one is as fast and saves ~1 ms of CPU per page.
 CONCURRENT_ITEMS = 1
 FEED_EXPORT_ENCODING = "utf-8"
+# `scrapy crawl X -O out.csv|.json|.jsonl`: one flat column per field (crawler/components/feeds.py).
+FEED_EXPORTERS = {
+    "csv": "crawler.components.feeds.FlatCsvItemExporter",
+    "json": "crawler.components.feeds.FlatJsonItemExporter",
+    "jsonlines": "crawler.components.feeds.FlatJsonLinesItemExporter",
+    "jsonl": "crawler.components.feeds.FlatJsonLinesItemExporter",
+}

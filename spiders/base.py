@@ -219,8 +219,16 @@ class OutletSpider(scrapy.Spider):
             self._listeners)
         # Extraction and the store listeners' CPU work, in a worker process (RASAD_WORKERS).
         done = await workers.run(job, self._workers)
-        article, reason = done.article, done.reason
+        article, reason, drift = done.article, done.reason, done.drift
         self._inc(f"extract/{reason}")
+        if drift is not None:
+            # The rules did not fit this page (see crawler/extract/check.py): counted, and the
+            # first one described, for the health check's "rules drift" verdict.
+            self._inc(f"drift/{drift.kind}")
+            if not self.crawler.stats.get_value("rasad/drift/example"):
+                self.crawler.stats.set_value("rasad/drift/example",
+                                             f"{drift.describe()} — {response.url}")
+            self.logger.warning("rules drift (%s): %s", drift.describe(), response.url)
         if article is None:
             self.logger.info("not stored (%s): %s", reason, response.url)
             return

@@ -39,11 +39,18 @@ class OutletSpiderLoader(SpiderLoader):
             ids = []  # `scrapy crawl` reports the config error itself when the spider starts
         found = set(super().list())  # modules of spiders/ with a named class
         self._outlets = {i: spider_class(i) for i in ids if i not in found}
+        self._worker = bool(settings.get("RASAD_REDIS_URL"))  # `rasad crawl --redis`
 
     def load(self, spider_name: str) -> type:
         if spider_name in self._outlets:
-            return self._outlets[spider_name]
-        return super().load(spider_name)
+            cls = self._outlets[spider_name]
+        else:
+            cls = super().load(spider_name)
+        if self._worker and issubclass(cls, OutletSpider):
+            from spiders.worker import worker_spider
+
+            return worker_spider(cls)
+        return cls
 
     def list(self) -> list[str]:
         return sorted({*super().list(), *self._outlets})

@@ -45,3 +45,14 @@ def crawl_mirror(mirror: object, db: Path, *extra: str, env: dict | None = None)
     proc = rasad("crawl", "--config", str(MIRROR_CONFIG), *origin_args(mirror),
                  "--db", str(db), "--json", *extra, env=env)
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:
+    """Where the web-view tests left their screenshots of each page."""
+    try:
+        from tests.webview import SHOTS
+    except ImportError:
+        return
+    if SHOTS:
+        terminalreporter.write_line(  # type: ignore[attr-defined]
+            f"web view screenshots ({len(SHOTS)}): {SHOTS[0].parent}")

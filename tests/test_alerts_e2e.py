@@ -1,7 +1,8 @@
 """Alerts end to end: the real `rasad crawl` against the offline mirror, with the shipped
 config/alerts.toml (a JSON Lines channel next to the database). First crawl: a baseline, nothing
 sent. Then the mirror publishes two partnership stories (one reprinted by a second outlet, the
-citadel one linked with and without its slug) and a hard negative: one alert per story."""
+citadel one linked with and without its slug), a regional story without a US side and a hard
+negative: one alert per partnership story. A backfill is one digest."""
 from __future__ import annotations
 
 import json
@@ -53,7 +54,7 @@ def test_first_crawl_is_a_baseline(scenario):
 def test_one_alert_per_new_story(scenario):
     db, sent = scenario["db"], scenario["after_news"]
     titles = sorted(m["data"]["title"] for m in sent)
-    assert titles == sorted([demo.NEVADA_TURKMENISTAN["title"], demo.PAKISTAN_KAZAKHSTAN["title"]])
+    assert titles == sorted([demo.NEVADA_TURKMENISTAN["title"], demo.PAKISTAN_US["title"]])
     assert len({m["id"] for m in sent}) == 2
     # The Nevada story: an article on each outlet, one story, one alert.
     rows = query(db, "SELECT outlet, story_id FROM articles WHERE title = ?",
@@ -63,8 +64,13 @@ def test_one_alert_per_new_story(scenario):
     # The hard negative is stored and classified, not alerted.
     [(matched, why)] = query(
         db, "SELECT t.matched, t.why FROM article_topics t JOIN articles a ON a.id = t.article_id "
-            "WHERE a.title = ?", demo.SAUDI_GUARD_HOSPITAL["title"])
+            "WHERE a.title = ? AND t.topic = 'partnership'", demo.SAUDI_GUARD_HOSPITAL["title"])
     assert matched == 0 and "not matched" in json.loads(why)["reasons"][0]
+    # Regional cooperation without the US: stored under the second topic, searchable, no alert.
+    rows = query(db, "SELECT t.topic, t.matched FROM article_topics t JOIN articles a "
+                     "ON a.id = t.article_id WHERE a.title = ?", demo.PAKISTAN_KAZAKHSTAN["title"])
+    assert dict(rows) == {"partnership": 0, "regional_military_cooperation": 1}
+    assert query(db, "SELECT count(*) FROM alert_outbox WHERE topic != 'partnership'") == [(0,)]
     assert scenario["final"] == sent  # later crawls and dispatches add nothing
 
 
@@ -74,6 +80,9 @@ def test_alert_says_why(scenario):
     data = nevada["data"]
     assert "TM" in data["countries"] and "NV" in data["states"]
     assert data["reasons"][0].startswith("matched") and data["score"] >= data["threshold"]
+    assert data["reason"].startswith("US/NATO side") and data["sentences"]
+    assert all(s in " ".join([data["title"], *demo.NEVADA_TURKMENISTAN["body"]])
+               for s in data["sentences"])  # quoted as the outlet wrote them
     assert data["url"].startswith("http://127.0.0.1:")
 
 
@@ -99,7 +108,8 @@ def test_topics_explain_and_backtest(scenario):
     found = [json.loads(x) for x in bt.splitlines()]
     stories = {f["story_id"] for f in found}
     assert sum(f["would_alert"] for f in found) == len(stories)
-    stored = query(scenario["db"], "SELECT count(*) FROM article_topics WHERE matched = 1")
+    stored = query(scenario["db"], "SELECT count(*) FROM article_topics "
+                                   "WHERE matched = 1 AND topic = 'partnership'")
     assert len(found) == stored[0][0]  # the same rules as at crawl time: the same verdicts
 
 
@@ -108,6 +118,10 @@ def test_alert_backfill(mirror, tmp_path):
     crawl_mirror(mirror, db, "--outlet", "alqaed", "--alert-backfill")
     sent = lines(tmp_path / "alerts.jsonl")
     [(stories,)] = query(db, "SELECT count(DISTINCT a.story_id) FROM article_topics t "
-                             "JOIN articles a ON a.id = t.article_id WHERE t.matched = 1")
-    assert stories >= 2 and len(sent) == stories
-    assert {m["data"]["outlet"] for m in sent} == {"alqaed"}
+                             "JOIN articles a ON a.id = t.article_id "
+                             "WHERE t.matched = 1 AND t.topic = 'partnership'")
+    # One digest per channel, not one message per article.
+    [digest] = sent
+    assert digest["type"] == "digest" and digest["data"]["period"] == "backfill"
+    assert stories >= 2 and digest["data"]["count"] == stories
+    assert {a["outlet"] for a in digest["data"]["alerts"]} == {"alqaed"}

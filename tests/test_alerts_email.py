@@ -102,8 +102,11 @@ def test_one_mail_per_alert_with_the_delivery_id(tmp_path, smtp, partnership):
     [row] = list_alerts(connect(db_path))
     assert mail["Message-ID"] == f"<{row['delivery_id']}@rasad.alerts>"
     assert partnership[0].title in mail["Subject"]
-    body = mail.get_content()
-    assert row["url"] in body and "matched: score" in body
+    assert mail.get_content_type() == "multipart/alternative"
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert row["url"] in body and "why: " in body and "« " in body
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert 'dir="rtl"' in html and 'lang="ar"' in html and row["url"] in html
     assert handler.envelopes == [("rasad@example.org",
                                   ["analyst@example.org", "duty@example.org"])]
     run(db_path)
@@ -138,5 +141,5 @@ def test_daily_digest_is_one_mail(tmp_path, smtp, partnership):
     assert run(db_path, clock=lambda: tomorrow).channels["mail"].sent == 1
     [mail] = handler.messages
     assert f"{len(partnership)} new alert(s)" in mail["Subject"]
-    body = mail.get_content()
+    body = mail.get_body(preferencelist=("plain",)).get_content()
     assert all(a.title in body for a in partnership)

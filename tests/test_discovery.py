@@ -30,7 +30,7 @@ def home_only_config(tmp_path: Path) -> Path:
     for outlet in REAL.outlets.values():
         lines += [f"[outlets.{outlet.id}]", f'name = "{outlet.id}"', f'home = "{outlet.home}"',
                   "article_url = [" + ", ".join(f"'{p}'" for p in outlet.article_url) + "]",
-                  f'extract = {{ theme = "{outlet.extract.theme}" }}',
+                  f'extract = {{ theme = "{outlet.extract.theme or "generic"}" }}',
                   "politeness = { delay = 0.0, concurrency = 8 }", ""]
         for rule in outlet.url_rules:
             lines.insert(-1, f"url_rules = [{{ pattern = '{rule.pattern}', "

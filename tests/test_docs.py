@@ -45,9 +45,9 @@ def test_every_config_key_documented() -> None:
 def test_topic_and_alert_config_keys_documented() -> None:
     from crawler.alerts.channels import KINDS
     from crawler.alerts.config import Retry
-    from crawler.topics.rules import Country, Group, State, TopicSpec
+    from crawler.topics.rules import Country, Group, Roles, State, TopicSpec
 
-    keys = [k for m in (Group, TopicSpec, Country, State, Retry) for k in m.model_fields]
+    keys = [k for m in (Group, TopicSpec, Country, State, Retry, Roles) for k in m.model_fields]
     keys += [key for model in KINDS.values() for key in model.keys()]
     missing = sorted({k for k in keys if k not in ("id", "groups", "exclude", "retry")
                       and not re.search(rf"`{re.escape(k)}`|`[^`]*\b{re.escape(k)}\b[^`]*`",

@@ -102,3 +102,57 @@ def test_bad_filters_are_clear_errors(store: Path) -> None:
     proc = rasad("export", "--db", str(store), "--since", "2025-03-05", "--until", "2025-03-01",
                  check=False)
     assert proc.returncode != 0 and "after" in proc.stderr
+
+
+def test_json_is_one_array_of_the_jsonl_rows(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.json"
+    rasad("export", "--db", str(store), "-o", str(out))
+    assert json.loads(out.read_text(encoding="utf-8")) == _jsonl(store)
+    empty = tmp_path / "none.json"
+    rasad("export", "--db", str(store), "--since", "2030-01-01", "-o", str(empty))
+    assert json.loads(empty.read_text(encoding="utf-8")) == []
+
+
+def test_a_misspelt_outlet_is_an_error_not_an_empty_file(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    proc = rasad("export", "--db", str(store), "--outlet", "masser", "-o", str(out), check=False)
+    assert proc.returncode == 2 and "unknown outlet 'masser'" in proc.stderr
+    assert "maseer" in proc.stderr and not out.exists()
+    proc = rasad("search", "الحرس", "--db", str(store), "--outlet", "masser", check=False)
+    assert proc.returncode == 2 and "unknown outlet 'masser'" in proc.stderr
+
+
+def test_xlsx_is_a_real_workbook(store: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    with sqlite3.connect(store) as conn:  # a title that would be a formula in a naive writer
+        conn.execute("UPDATE articles SET title = '=HYPERLINK(\"x\")' WHERE id = 3")
+    try:
+        out = tmp_path / "all.xlsx"
+        proc = rasad("export", "--db", str(store), "-o", str(out))
+        assert "exported 4 articles" in proc.stderr
+        ws = load_workbook(out).active
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0] == tuple(_jsonl(store)[0])  # the same columns as JSON Lines
+        by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+        assert by_id[1]["title"] == "تدريبات مشتركة في طاجيكستان"
+        assert by_id[1]["countries"] == "TJ;US"
+        cell = next(c for c in ws["E"] if c.value == '=HYPERLINK("x")')
+        assert cell.data_type == "s"  # text, not a formula
+    finally:
+        with sqlite3.connect(store) as conn:
+            conn.execute("UPDATE articles SET title = 'أسعار النفط' WHERE id = 3")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-o", "out.txt"], "unknown extension '.txt'"),
+    (["-o", "out.xlsx", "--format", "jsonl"], "is xlsx by its extension but --format is jsonl"),
+    (["--format", "xlsx"], "give --output FILE.xlsx"),
+])
+def test_unknown_or_conflicting_formats_are_refused(store: Path, tmp_path: Path,
+                                                    args: list[str], message: str) -> None:
+    args = [str(tmp_path / a) if a.startswith("out.") else a for a in args]
+    proc = rasad("export", "--db", str(store), *args, check=False)
+    assert proc.returncode == 2 and message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not list(tmp_path.iterdir())  # nothing written

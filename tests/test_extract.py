@@ -35,7 +35,7 @@ def _extract(outlet: str, data: bytes, headers: dict[str, str] | None = None,
     (b'{"posts": [1, 2, 3]}', {"Content-Type": "application/json"}, "not_html"),
     (b"just some words, no markup at all", {}, "not_html"),
     (b'<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>', {}, "not_html"),
-    (b"<html><body>" + b"<p>x</p>" * 400, {}, "truncated"),
+    (b"<html><body>" + b"<p>x</p>" * 400 + b'<a href="htt', {}, "truncated"),
 ])
 def test_junk_reasons(data: bytes, headers: dict[str, str], reason: str) -> None:
     for outlet in (*SEED_KEYS, None):
@@ -47,7 +47,18 @@ def test_truncated_by_content_length_and_by_cut() -> None:
     data, headers = _seed("maseer")
     assert _extract("maseer", data, {**headers, "Content-Length": str(len(data) + 500)}) \
         == (None, "truncated")
-    assert _extract("maseer", data[: len(data) // 2], headers) == (None, "truncated")
+    cut = data.index(b"<", len(data) // 2) + 3  # the transfer stopped inside a tag
+    assert _extract("maseer", data[:cut], headers) == (None, "truncated")
+
+
+@pytest.mark.parametrize("outlet", list(SEED_KEYS))
+def test_missing_end_tags_are_not_truncation(outlet: str) -> None:
+    """</body> and </html> are optional in HTML: a page without them is whole."""
+    data, headers = _seed(outlet)
+    whole, _ = _extract(outlet, data, headers)
+    bare = data.replace(b"</body>", b"").replace(b"</html>", b"").rstrip()
+    article, reason = _extract(outlet, bare, headers)
+    assert reason == "ok" and article is not None and article.body == whole.body
 
 
 @pytest.mark.parametrize("outlet", list(SEED_KEYS))

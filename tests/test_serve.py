@@ -3,12 +3,7 @@ Chromium (through playwright, which launches /usr/bin/chromium; it downloads no 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -20,12 +15,9 @@ from storage.articles import ArticleStore
 from storage.db import connect
 from storage.record import Article
 from storage.search import SearchListener
+from tests.webview import chromium, serve
 
 pytestmark = pytest.mark.e2e  # real crawls, subprocesses or a browser: `make test`
-
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
 
 # (outlet, published, title, body, partnership?, countries)
 ARTICLES = [
@@ -39,12 +31,6 @@ ARTICLES = [
     ("centcomcitadel", "2025-02-26", "الكويت تستضيف مؤتمراً دفاعياً",
      "استضافت الكويت مؤتمراً للتعاون الدفاعي بمشاركة الحرس الوطني.", True, {"KW": 3}),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -66,40 +52,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store: Path) -> Iterator[str]:
-    port = _free_port()
-    exe = Path(sys.executable).parent / "rasad"
-    proc = subprocess.Popen([str(exe), "serve", "--db", str(store), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    out = proc.stdout.read() if proc.stdout else ""
-                    raise AssertionError(f"rasad serve did not start:\n{out}") from None
-                time.sleep(0.2)
+    with serve(store) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is needed (make test installs it: apt-get install chromium)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        # playwright gives each launch a new temporary --user-data-dir.
-        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -176,13 +136,16 @@ def test_weekly_chart_draws_the_counts_of_the_store(page: object, store: Path) -
 def test_home_has_titles_descriptions_and_canned_queries(page: object) -> None:
     page.goto("/rasad")  # type: ignore[attr-defined]
     text = page.inner_text("body")  # type: ignore[attr-defined]
-    for needle in ("rasad", "Search articles (Arabic-aware)", "Partnership articles by week",
+    for needle in ("rasad", "Search (Arabic-aware)", "Partnership articles by week",
                    "Partnership articles by outlet", "Partnership articles by country",
                    "partnership_articles", "weekly_topic_counts"):
         assert needle in text, needle
     page.goto("/rasad/partnership_by_country")  # type: ignore[attr-defined]
-    countries = page.locator("td.col-country").all_inner_texts()  # type: ignore[attr-defined]
+    # Codes show with their names and link to the articles naming them.
+    countries = page.locator("td.col-country small").all_inner_texts()  # type: ignore
     assert countries[0] == "US" and set(countries) == {"US", "KG", "PK", "KW"}
+    kuwait = page.locator("td.col-country a", has_text="الكويت")  # type: ignore[attr-defined]
+    assert "countries__arraycontains=KW" in (kuwait.get_attribute("href") or "")
 
 
 def test_web_view_is_read_only(server: str, store: Path) -> None:

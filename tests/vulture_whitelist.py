@@ -19,3 +19,20 @@ resolver.GuardedResolver.install_on_reactor  # noqa: B018 - Scrapy installs TWIS
 targets._GuardedBackend.connect_unix_socket  # noqa: B018 - httpcore NetworkBackend interface
 hostile._Handler.close_connection  # noqa: B018 - http.server reads it after the response
 targets.smtp_class(False, ssl=False)._get_socket  # noqa: B018 - smtplib's connect() calls it
+
+from scrapy.core.engine import ExecutionEngine  # noqa: E402
+
+from crawler.cluster import frontier  # noqa: E402
+
+frontier.SharedScheduler  # noqa: B018 - named by SCHEDULER in crawler/cluster/crawl.py
+frontier.SharedScheduler.enqueue_request  # noqa: B018 - Scrapy's scheduler interface
+frontier.SharedScheduler.next_request  # noqa: B018
+ExecutionEngine._SLOT_HEARTBEAT_INTERVAL  # noqa: B018 - read by Scrapy's engine
+
+# Named by FEED_EXPORTERS and DOWNLOAD_HANDLERS in crawler/settings.py.
+from crawler.components import connect_to, feeds  # noqa: E402
+
+feeds.FlatCsvItemExporter  # noqa: B018
+feeds.FlatJsonItemExporter  # noqa: B018
+feeds.FlatJsonLinesItemExporter  # noqa: B018
+connect_to.ConnectToDownloadHandler  # noqa: B018

@@ -62,6 +62,9 @@ class Channel(_Strict):
     mode: Literal["immediate", "digest"] = "immediate"
     digest: Literal["hourly", "daily"] = "daily"
     digest_hour: int = Field(7, ge=0, le=23)  # UTC hour a daily digest goes out
+    # An immediate channel with more than `burst` new alerts at once (a backfill, an outlet's
+    # archive appearing) gets one digest instead of a flood; 0 = never.
+    burst: int = Field(5, ge=0, le=10000)
     retry: Retry = Retry()
 
     @classmethod
@@ -76,17 +79,19 @@ class Channel(_Strict):
     def make_sender(self, base_dir: Path) -> Sender:  # pragma: no cover - each kind has one
         raise NotImplementedError
 
-    def wants(self, topic: str) -> bool:
-        return not self.topics or topic in self.topics
+    def wants(self, topic: str, by_default: bool = True) -> bool:
+        """A channel naming its topics gets exactly those; one naming none gets the topics
+        that alert by default (`alert = true` in topics.toml)."""
+        return topic in self.topics if self.topics else by_default
 
 
 class AlertsConfig(_Strict):
     path: str
     channels: dict[str, Channel]
 
-    def enabled(self, topic: str | None = None) -> list[Channel]:
+    def enabled(self, topic: str | None = None, by_default: bool = True) -> list[Channel]:
         return [c for c in self.channels.values()
-                if c.enabled and (topic is None or c.wants(topic))]
+                if c.enabled and (topic is None or c.wants(topic, by_default))]
 
     def check_topics(self, known: Iterable[str]) -> None:
         known = set(known)

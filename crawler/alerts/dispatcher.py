@@ -80,9 +80,11 @@ class Dispatcher:
     def __init__(
         self, db: sqlite_utils.Database, config: AlertsConfig, base_dir: Path, *,
         clock: Callable[[], datetime] = _utcnow, sleep: Callable[[float], None] = time.sleep,
-        flush_digests: bool = False,
+        flush_digests: bool = False, backfill: bool = False, view_url: str | None = None,
     ) -> None:
         self.db = db
+        self.backfill = backfill
+        self.view_url = view_url  # where `rasad serve` runs: alerts link to the article page
         self.config = config
         self.base_dir = base_dir
         self.clock = clock
@@ -105,18 +107,28 @@ class Dispatcher:
         created = outbox.iso(now)
         if channel.mode == "immediate":
             def singles(items: list[dict[str, Any]]) -> list[tuple[str, str, dict, list[int]]]:
+                # A backfill or a burst goes out as one digest: nobody reads 200 messages.
+                burst = channel.burst and len(items) > channel.burst
+                if self.backfill or burst:
+                    return self._digest(channel, items, "backfill" if self.backfill else "burst")
                 return [(alert_id(i["story_id"], i["topic"], channel.id), "alert",
-                         alert_payload(i), [i["item_id"]]) for i in items]
+                         alert_payload(i, view_base=self.view_url), [i["item_id"]])
+                        for i in items]
             outbox.assign(self.db, channel.id, None, singles, created)
             return
         before = None if self.flush_digests else outbox.iso(window_start(channel, now))
 
         def digest(items: list[dict[str, Any]]) -> list[tuple[str, str, dict, list[int]]]:
-            ids = [i["item_id"] for i in items]
-            payload = digest_payload(channel.id, channel.digest, [alert_payload(i) for i in items])
-            return [(digest_id(channel.id, ids), "digest", payload, ids)]
+            return self._digest(channel, items, channel.digest)
         outbox.assign(self.db, channel.id, before, digest, created)
         rep.waiting_digest = len(outbox.unassigned(self.db, channel.id))
+
+    def _digest(self, channel: Channel, items: list[dict[str, Any]],
+                period: str) -> list[tuple[str, str, dict, list[int]]]:
+        ids = [i["item_id"] for i in items]
+        payload = digest_payload(channel.id, period,
+                                 [alert_payload(i, view_base=self.view_url) for i in items])
+        return [(digest_id(channel.id, ids), "digest", payload, ids)]
 
     # --- deliveries → attempts ------------------------------------------------------------------
     def drain(self, channel: Channel, rep: ChannelReport) -> None:
@@ -186,16 +198,21 @@ class Dispatcher:
 
 def dispatch_pending(
     db_path: str | Path, alerts_path: str | Path | None = None, *, only: str | None = None,
-    flush_digests: bool = False, config: AlertsConfig | None = None,
+    flush_digests: bool = False, config: AlertsConfig | None = None, backfill: bool = False,
+    view_url: str | None = None,
 ) -> DispatchReport:
     """Drain the outbox of the store at `db_path` once (what `rasad alerts dispatch` and the end
-    of `rasad crawl` run; the scheduler calls it after each crawl)."""
+    of `rasad crawl` run; the scheduler calls it after each crawl). `view_url`: where `rasad
+    serve` is reached (default: the RASAD_VIEW_URL setting)."""
+    if view_url is None:
+        from crawler.settings import RASAD_VIEW_URL as view_url
     config = config or load_alerts(alerts_path)
     if not config.enabled():
         return DispatchReport()
     db = connect(db_path)
     try:
         return Dispatcher(db, config, Path(db_path).resolve().parent,
-                          flush_digests=flush_digests).run(only)
+                          flush_digests=flush_digests, backfill=backfill,
+                          view_url=view_url).run(only)
     finally:
         db.conn.close()

@@ -45,7 +45,8 @@ def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
 def verdict_why(m: Any, label: str) -> dict[str, Any]:
     """The `why` column: what the alert quotes and `rasad topics explain` shows."""
     return {"label": label, "threshold": m.threshold, "reasons": list(m.reasons),
-            "terms": m.terms, "excluded_by": list(m.excluded_by)}
+            "terms": m.terms, "excluded_by": list(m.excluded_by),
+            "reason": getattr(m, "reason", ""), "sentences": list(getattr(m, "sentences", []))}
 
 
 class TopicListener:
@@ -81,7 +82,7 @@ class TopicListener:
         verdicts = prepared[1] if prepared and self.source and prepared[0] == self.source \
             and prepared[1].keys() == self.topics.keys() else {}
         matched = []
-        for topic in self.topics.values():
+        for topic in self.topics.values():  # every topic is stored: searchable, explainable
             m = verdicts.get(topic.id) or topic.match(article.title or "", article.body or "")
             record_topic(conn, article_id, topic.id, m.matched, m.score,
                          verdict_why(m, topic.label), m.countries, m.states)
@@ -95,7 +96,8 @@ class TopicListener:
         baseline = not self.backfill and outlet_in_baseline(conn, article.outlet)
         story = story_of(conn, article_id)
         for topic_id in matched:
-            channels = [c.id for c in self.alerts.enabled(topic_id)]
+            by_default = getattr(self.topics[topic_id], "alert", True)
+            channels = [c.id for c in self.alerts.enabled(topic_id, by_default)]
             # Baseline matches are recorded too: the story is then known, and a reprint of it
             # on another outlet later is not news either.
             enqueue(conn, story, article_id, topic_id, channels,

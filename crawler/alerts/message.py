@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_REASONS = 6  # a message quotes the verdict and the strongest reasons, not every term
+MAX_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,17 @@ def digest_id(channel: str, item_ids: list[int]) -> str:
     return _digest_id("dig", "digest", channel, ",".join(str(i) for i in sorted(item_ids)))
 
 
-def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[str, Any]:
+def view_url(base: str | None, article_id: int) -> str | None:
+    """The article's page in `rasad serve` served at `base` (RASAD_VIEW_URL), if any."""
+    base = (base or "").strip().rstrip("/")
+    return f"{base}/-/article/{int(article_id)}" if base else None
+
+
+def alert_payload(item: dict[str, Any], topic_label: str | None = None,
+                  view_base: str | None = None) -> dict[str, Any]:
     """The JSON an alert carries, from an outbox row joined with its article and verdict."""
     why = item.get("why") or {}
-    return {
+    payload = {
         "topic": item["topic"],
         "topic_label": topic_label or why.get("label") or item["topic"],
         "story_id": item["story_id"],
@@ -57,8 +65,15 @@ def alert_payload(item: dict[str, Any], topic_label: str | None = None) -> dict[
         "countries": item.get("countries") or {},
         "states": item.get("states") or {},
         "terms": why.get("terms") or {},
+        # Why, for a reader: one line, and the sentences that matched as the outlet wrote them.
+        "reason": why.get("reason") or "",
+        "sentences": list(why.get("sentences") or [])[:MAX_SENTENCES],
         "reasons": list(why.get("reasons") or [])[:MAX_REASONS],
     }
+    view = view_url(view_base, item["article_id"])
+    if view:  # only when configured: receivers of the plain payload see no change
+        payload["view_url"] = view
+    return payload
 
 
 def digest_payload(channel: str, period: str, alerts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -80,7 +95,7 @@ def subject(message: Message) -> str:
         return " ".join(f"[rasad] outlet {p['outlet']}: {p['verdict']}".split())
     if message.kind == "digest":
         p = message.payload
-        return f"[rasad] {p['count']} new alert(s) — {p['period']} digest"
+        return f"[rasad] {p['count']} new alert(s) — {p['period']} digest"  # burst, backfill too
     a = message.payload
     return " ".join(f"[rasad] {a['topic_label']}: {a['title']}".split())
 
@@ -93,12 +108,17 @@ def places(alert: dict[str, Any]) -> str:
 def text_lines(alert: dict[str, Any]) -> list[str]:
     """One alert as plain text lines (the e-mail body; chat escapes them first)."""
     lines = [alert["title"], alert["url"],
+             *([f"in rasad: {alert['view_url']}"] if alert.get("view_url") else []),
              f"{alert['outlet']} · {alert['published'] or 'undated'} · "
              f"topic {alert['topic']} · score {alert['score']}"]
+    if alert.get("reason"):
+        lines.append(f"why: {alert['reason']}")
+    lines += [f"  « {s} »" for s in alert.get("sentences") or []]
     where = places(alert)
     if where:
         lines.append(f"places: {where}")
-    lines += [f"  {r}" for r in alert.get("reasons") or []]
+    if not alert.get("sentences"):  # older payloads: the rule's own lines
+        lines += [f"  {r}" for r in alert.get("reasons") or []]
     return lines
 
 

@@ -60,6 +60,7 @@ from crawler.cli import alerts as _alerts  # noqa: E402,F401
 from crawler.cli import crawl as _crawl  # noqa: E402,F401
 from crawler.cli import export as _export  # noqa: E402,F401
 from crawler.cli import extract as _extract  # noqa: E402,F401
+from crawler.cli import feedback as _feedback  # noqa: E402,F401
 from crawler.cli import mirror as _mirror  # noqa: E402,F401
 from crawler.cli import outlets as _outlets  # noqa: E402,F401
 from crawler.cli import run as _run  # noqa: E402,F401
@@ -67,3 +68,4 @@ from crawler.cli import search as _search  # noqa: E402,F401
 from crawler.cli import serve as _serve  # noqa: E402,F401
 from crawler.cli import status as _status  # noqa: E402,F401
 from crawler.cli import topics as _topics  # noqa: E402,F401
+from crawler.cli import worker as _worker  # noqa: E402,F401

@@ -233,6 +233,9 @@ def sample_alert() -> dict[str, Any]:
         "published": now_date(), "score": 9.5, "threshold": 6.0,
         "countries": {"TJ": 2, "US": 1}, "states": {"VA": 1},
         "terms": {"spp": {"برنامج الشراكة": 1}},
+        "reason": "sample: US/NATO side «الحرس الوطني لولاية فرجينيا» and regional participant "
+                  "«طاجيكستان» in «برنامج الشراكة» (title)",
+        "sentences": ["الحرس الوطني لولاية فرجينيا وطاجيكستان يعززان برنامج الشراكة بين الدول"],
         "reasons": ["matched: score 9.5, threshold 6.0 (sample)"],
     }
 
@@ -257,7 +260,8 @@ def before_crawl(alerts_path: str | None, topics_path: str | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-def after_crawl(db_path: str, alerts_path: str | None, as_json: bool) -> None:
+def after_crawl(db_path: str, alerts_path: str | None, as_json: bool,
+                backfill: bool = False) -> None:
     """Send what the pass queued, when a channel is enabled. A failing channel is reported, it
     does not fail the crawl (its alerts stay in the outbox for the next dispatch)."""
     from crawler.alerts.dispatcher import dispatch_pending
@@ -266,7 +270,8 @@ def after_crawl(db_path: str, alerts_path: str | None, as_json: bool) -> None:
     if not config.enabled():
         return
     try:
-        report = dispatch_pending(db_path, config=config)
+        # A backfill's alerts go out as one digest per channel, not one message per article.
+        report = dispatch_pending(db_path, config=config, backfill=backfill)
     except Exception as exc:  # noqa: BLE001 - the crawl's results are stored already
         click.echo(f"alerts: dispatch failed: {type(exc).__name__}: {exc}", err=True)
         return

@@ -31,10 +31,13 @@ from crawler.cli.options import alerts_option, config_option, db_option, load, t
               envvar="RASAD_PROGRESS", default="auto", show_default=True, show_envvar=True,
               help="Progress display: a live line per outlet (tty), a line every "
                    "RASAD_PROGRESS_INTERVAL seconds (lines), or none.")
+@click.option("--redis", "redis_url", metavar="URL", envvar="RASAD_REDIS", show_envvar=True,
+              help="Work as one of several workers sharing the outlets' frontier on this Redis "
+                   "(redis://HOST:PORT/DB); articles go to `rasad ingest`, --db is not used.")
 def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
           outlet_ids: tuple[str, ...], delay: float | None, as_json: bool, verbose: int,
           alert_backfill: bool, alerts_path: str | None, topics_path: str | None,
-          progress: str) -> None:
+          progress: str, redis_url: str | None) -> None:
     """Crawl the configured outlets once and store new articles.
 
     Finds article URLs through feeds, sitemaps (also those named in robots.txt) and listing
@@ -49,7 +52,9 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
         rasad crawl --outlet maseer --outlet alqaed
         rasad crawl --config config/mirror.toml          # the offline mirror
         rasad crawl --origin maseer=http://127.0.0.1:8702 --outlet maseer
+        rasad crawl --redis redis://10.0.0.5:6379/0        # a worker (see rasad ingest)
     """
+    from crawler.components.connect_to import parse_connect_to
     from crawler.components.storefail import STAT, STORE_LOG
     from crawler.components.workers import worker_count
     from crawler.service.runner import crawl as run_crawl
@@ -59,11 +64,22 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
         parse_threshold(os.environ.get("RASAD_MATERIAL_CHANGE"))
         worker_count(os.environ.get("RASAD_WORKERS"))
+        # (a bad one would silently disable http/https downloads: Scrapy's NotSupported)
+        parse_connect_to(os.environ.get("RASAD_CONNECT_TO"))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
     config, moved = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    if redis_url:  # a worker: it never opens the store; topics and alerts are the writer's
+        from crawler.cli.worker import crawl_worker
+
+        worker_overrides: dict[str, object] = {
+            "LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)], "RASAD_PROGRESS": progress}
+        if delay is not None:
+            worker_overrides.update(DOWNLOAD_DELAY=delay)
+        crawl_worker(config, outlets, redis_url, moved, worker_overrides, delay, as_json)
+        return
     # The store is opened (created, brought up to date) and a write tried before any request:
     # a read-only, locked or corrupt store is one line and status 2 or 3, not a crawl whose
     # pages cannot be kept.
@@ -99,6 +115,6 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     store_errors = [r.counts["stats"][STAT] for r in results if STAT in r.counts["stats"]]
     if store_errors:  # what was stored is whole; the rest waits for a store that works
         raise StoreFailure(f"{store_errors[0]}; the crawl stopped at this first failed write")
-    alerts_hooks.after_crawl(db_path, alerts_path, as_json)
+    alerts_hooks.after_crawl(db_path, alerts_path, as_json, backfill=alert_backfill)
     if failed == len(results) and results:
         sys.exit(1)

@@ -38,42 +38,68 @@ def outlet_for(config: Config, url: str) -> Outlet | None:
     return None
 
 
+def _is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--url", help="The URL the page was fetched from (default: its canonical link).")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--url", help="The URL a saved page was fetched from (default: its canonical link).")
 @click.option("--outlet", "outlet_id", metavar="ID",
               help="Apply this outlet's extraction rules (default: guessed from the URL).")
 @config_option
-def extract(files: tuple[str, ...], url: str | None, outlet_id: str | None,
+def extract(sources: tuple[str, ...], url: str | None, outlet_id: str | None,
             config_path: str | None, origins: tuple[str, ...]) -> None:
-    """Extract articles from saved HTML pages; print JSON Lines on stdout.
+    """Extract articles from saved HTML pages or from URLs; print JSON Lines on stdout.
 
-    Each FILE gives one JSON object: the article fields (url, canonical_url, outlet, title,
-    body, published, published_source, author, language, section, tags, image, caption), or
-    {"file", "url", "error"} when the page is not an article. Exit status 1 if any failed.
+    A URL (http:// or https://) is fetched first, as the crawler would: with rasad's
+    User-Agent (RASAD_USER_AGENT), only if the site's robots.txt allows it, following at most
+    5 redirects, within 30 s and 10 MiB. Each source gives one JSON object: the article fields
+    (url, canonical_url, outlet, title, body, published, published_source, author, language,
+    section, tags, image, caption), or {"file", "url", "error"} when the page is not an article
+    or could not be fetched. Exit status 1 if any failed.
 
     \b
     Examples:
+        rasad extract https://maseer.net/archives/12345
         rasad extract page.html --url https://maseer.net/archives/12345
         rasad extract saved/*.html --outlet alqaed
     """
-    from crawler.extract import extract_detailed
+    from crawler.extract import extract_page
+    from crawler.links.fetch import FetchError, fetch_page
+    from crawler.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 
+    for name in sources:
+        if not _is_url(name) and not Path(name).is_file():
+            raise click.BadParameter(f"{name!r} is neither a file nor an http(s) URL",
+                                     param_hint="FILE_OR_URL")
     config, _ = load(config_path, origins)
     failures = 0
-    for name in files:
-        data = Path(name).read_bytes()
-        page = url or page_url(data) or Path(name).resolve().as_uri()
+    for name in sources:
+        headers = None
+        if _is_url(name):
+            try:
+                fetched = fetch_page(name, USER_AGENT, DOWNLOAD_TIMEOUT, DOWNLOAD_MAXSIZE)
+            except FetchError as exc:
+                failures += 1
+                click.echo(json.dumps({"file": name, "url": name, "error": str(exc)},
+                                      ensure_ascii=False))
+                continue
+            data, page, headers = fetched.body, fetched.url, fetched.headers
+        else:
+            data = Path(name).read_bytes()
+            page = url or page_url(data) or Path(name).resolve().as_uri()
         outlet = config.select([outlet_id])[0] if outlet_id else outlet_for(config, page)
-        article, reason = extract_detailed(
-            data, page, rules=outlet.extract if outlet else None,
+        article, reason, theme, drift = extract_page(
+            data, page, headers, rules=outlet.extract if outlet else None,
             outlet=outlet.id if outlet else "",
         )
         if article is None:
             failures += 1
             record = {"file": name, "url": page, "error": reason}
         else:
-            record = {"file": name, **article.to_dict()}
+            record = {"file": name, **article.to_dict(), "theme": theme,
+                      "drift": drift.describe() if drift else None}
         click.echo(json.dumps(record, ensure_ascii=False))
     if failures:
         sys.exit(1)

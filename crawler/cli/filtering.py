@@ -1,47 +1,35 @@
 """Options shared by the analyst commands (search, export): filters and opening the store."""
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 import sqlite_utils
 
-from storage.arabic import normalize
-from storage.filters import ArticleFilter
-
-_RELATIVE = re.compile(r"^(\d+)([dw])$")
+from storage.filters import ArticleFilter, FilterError, parse_date, parse_filter
 
 
 class DateParam(click.ParamType):
-    """YYYY-MM-DD, or a number of days/weeks back from today: 7d, 2w."""
+    """YYYY-MM-DD, or a number of days/weeks back from today: 7d, 2w (storage.filters)."""
 
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        rel = _RELATIVE.match(text)
-        if rel:
-            days = int(rel.group(1)) * (7 if rel.group(2) == "w" else 1)
-            return date.today() - timedelta(days=days)
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text!r} is not a date: use YYYY-MM-DD or 7d / 2w (days/weeks back)",
-                      param, ctx)
+            return parse_date(value, f"--{param.name}" if param and param.name else "date")
+        except FilterError as exc:
+            self.fail(str(exc).split(" ", 1)[1] if param else str(exc), param, ctx)
 
 
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--outlet", "outlets", multiple=True, metavar="ID",
-                     help="Only this outlet (repeatable)."),
+                     help="Only this outlet (repeatable; an unknown one is an error)."),
         click.option("--since", type=DateParam(), default=None,
                      help="Published on or after DATE (YYYY-MM-DD, or 7d / 2w back)."),
         click.option("--until", type=DateParam(), default=None,
@@ -49,8 +37,8 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--topic", default=None, metavar="ID",
                      help="Only articles that matched this topic (e.g. partnership)."),
         click.option("--country", default=None, metavar="CODE|NAME",
-                     help="Only articles naming this country: ISO code (KW) or a name "
-                          "from config/topics.toml (الكويت)."),
+                     help="Only articles naming this country: ISO code (KW), English name "
+                          "(Kuwait) or a name from config/topics.toml (الكويت)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -59,37 +47,33 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def build_filter(outlets: tuple[str, ...], since: date | None, until: date | None,
                  topic: str | None, country: str | None, query: str | None = None) -> ArticleFilter:
-    if since and until and since > until:
-        raise click.BadParameter(f"--since {since} is after --until {until}")
-    return ArticleFilter(outlets=list(outlets), since=since, until=until, topic=topic,
-                         country=resolve_country(country) if country else None, query=query)
+    """The shared parser (storage.filters.parse_filter), with the topics file's gazetteer for
+    country names; a bad value is a usage error."""
+    gazetteer, source = country_gazetteer() if country else ({}, "")
+    try:
+        return parse_filter(outlets, since, until, topic, country, query, gazetteer, source)
+    except FilterError as exc:
+        raise click.BadParameter(_option_name(str(exc))) from None
 
 
-def resolve_country(value: str) -> str:
-    """An ISO alpha-2 code as given, or the code of a country named in the topics gazetteer."""
-    text = value.strip()
+def _option_name(message: str) -> str:
+    for word in ("since", "until", "country"):
+        if message.startswith(word + " "):
+            return f"--{message}"
+    return message
+
+
+def country_gazetteer() -> tuple[dict[str, list[str]], str]:
+    """Country code → Arabic names and spellings from the topics file (RASAD_TOPICS), and the
+    file's name; empty (English names and codes still work) when the file cannot be read."""
+    from crawler.settings import RASAD_TOPICS
     from crawler.topics import load_rules
 
-    code = text.upper() if re.fullmatch(r"[A-Za-z]{2}", text) else None
-    wanted = normalize(text)
     try:
-        rules = load_rules()
-    except Exception as exc:  # a broken topics file must not hide the real problem
-        if code:
-            return code
-        raise click.BadParameter(f"--country {text!r}: give an ISO code (KW); "
-                                 f"names come from the topics file, which failed: {exc}") from None
-    if code:
-        if code in rules.countries:
-            return code
-        raise click.BadParameter(f"--country {text!r}: not a country of {rules.path} "
-                                 f"(known codes: {', '.join(sorted(rules.countries))})")
-    for code, country in rules.countries.items():
-        names = [country.name, *country.names]
-        if any(normalize(n.rstrip("*")) == wanted for n in names):
-            return code
-    raise click.BadParameter(f"--country {text!r}: not a country code or a name in "
-                             f"{rules.path} (known codes: {', '.join(sorted(rules.countries))})")
+        rules = load_rules(RASAD_TOPICS or None)
+    except Exception:  # a broken topics file must not hide the real problem
+        return {}, "the topics file (unreadable)"
+    return ({code: [c.name, *c.names] for code, c in rules.countries.items()}, str(rules.path))
 
 
 def check_known(db: sqlite_utils.Database, outlets: tuple[str, ...], topic: str | None) -> None:

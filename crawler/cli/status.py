@@ -29,11 +29,14 @@ def _ago(started: str | None, now: datetime) -> str:
 @click.option("--outlet", "outlet_ids", multiple=True, metavar="ID",
               help="Only this outlet (repeatable; default: all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per outlet (JSON Lines).")
+@click.option("--redis", "redis_url", metavar="URL", help="Worker mode: show the shared crawl "
+              "on this Redis instead (queues, workers seen recently, the writer's lag).")
 def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
-           outlet_ids: tuple[str, ...], as_json: bool) -> None:
+           outlet_ids: tuple[str, ...], as_json: bool, redis_url: str | None) -> None:
     """Show each outlet's health: last run, new articles, errors, extraction, verdict.
 
-    The verdict is ok, stale, failing or extraction broken, with the reason; the columns are
+    The verdict is ok, stale, failing, extraction broken or rules drift (the theme rules did
+    not fit pages of the last crawl: a redesign?), with the reason; the columns are
     the last run (when, outcome), articles first stored in the last 24 hours and 7 days, the
     share of fetched URLs that ended in an error in 7 days, and the share of recent article
     pages that gave a body, and of those a date.
@@ -42,6 +45,7 @@ def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
     Examples:
         rasad status --db rasad.db
         rasad status --outlet maseer --json
+        rasad status --redis redis://127.0.0.1:6379/0     # workers and writer
     """
     from crawler.service import health
     from storage.db import connect, connect_readonly
@@ -50,6 +54,9 @@ def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
 
     config, _ = load(config_path, origins)
     outlets = config.select(outlet_ids)
+    if redis_url:
+        _cluster_status(redis_url, [o.id for o in outlets], as_json)
+        return
     if not Path(db_path).exists():
         raise click.ClickException(f"database not found: {db_path} (run `rasad crawl` first)")
     db = connect_readonly(db_path)
@@ -79,4 +86,19 @@ def status(config_path: str | None, origins: tuple[str, ...], db_path: str,
             line += f"  — {h.reason}"
         if len(h.problems) > 1:
             line += "; also " + "; ".join(r for k, r in list(h.problems.items())[1:])
+        click.echo(line)
+
+
+def _cluster_status(url: str, outlet_ids: list[str], as_json: bool) -> None:
+    from crawler.cluster import keys
+    from crawler.cluster import status as cluster
+
+    try:
+        found = cluster.facts(keys.connect(url), outlet_ids)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False))
+        return
+    for line in cluster.lines(found):
         click.echo(line)

@@ -46,18 +46,26 @@ def topics() -> None:
 
 
 @topics.command()
-@click.argument("topic_id", metavar="TOPIC")
+@click.argument("topic_id", metavar="[TOPIC]", required=False, default="partnership")
 @db_option
 @topics_option
+@click.option("--labels", "labels_path", type=click.Path(dir_okay=False, exists=False),
+              help="Score TOPIC on a labelled JSON Lines file (title, text, label) instead of "
+                   "the store: precision, recall, every miss and false alarm with its reason.")
+@click.option("--split", help="With --labels: only rows whose `split` is this (e.g. holdout).")
 @click.option("--since", type=DateParam(), metavar="DATE",
               help="Only articles published on or after DATE (YYYY-MM-DD, or 7d / 2w back; "
                    "undated articles count by the day they were first seen).")
 @click.option("--outlet", help="Only this outlet.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="table, or json: one object per matching article.")
-def backtest(topic_id: str, db_path: str, topics_path: str | None, since: date | None,
-             outlet: str | None, fmt: str) -> None:
-    """Run TOPIC's rule over the stored articles and show the alerts it would have sent.
+              show_default=True, help="table, or json: one object per matching article "
+                                      "(with --labels: one report object).")
+def backtest(topic_id: str, db_path: str, topics_path: str | None, labels_path: str | None,
+             split: str | None, since: date | None, outlet: str | None, fmt: str) -> None:
+    """Run TOPIC's rule (default: partnership) over the stored articles and show the alerts it
+    would have sent; then score it on the readers' verdicts (`rasad alerts feedback`), listing
+    the rule groups that fired on the alerts marked wrong. With --labels, score it on a
+    labelled file instead (real news kept outside the repository).
 
     One alert per story (a reprint or URL variant of a story adds none); the outlets' first-crawl
     baseline is ignored. Articles whose verdict differs from the one stored at crawl time (the
@@ -67,47 +75,23 @@ def backtest(topic_id: str, db_path: str, topics_path: str | None, since: date |
     Examples:
         rasad topics backtest partnership --db rasad.db
         rasad topics backtest partnership --since 2025-07-01 --format json
+        rasad topics backtest --labels ../eval/topics/real.jsonl --split holdout
     """
-    from storage.alerts import articles_since, story_of, topic_verdicts
-
     rules = _topics(topics_path)
     if topic_id not in rules:
         raise click.ClickException(f"unknown topic {topic_id!r} (known: {', '.join(rules)})")
     topic = rules[topic_id]
+    if labels_path:
+        from crawler.cli.backtest_report import labels_report
+
+        labels_report(topic, labels_path, split, fmt)
+        return
+    from crawler.cli.backtest_report import feedback_report, store_report
+
     db = _db(db_path)
     check_known(db, (outlet,) if outlet else (), None)
-    stored = topic_verdicts(db, topic_id)
-    scanned, changed, stories = 0, 0, set()
-    matches = []
-    for art in articles_since(db, since.isoformat() if since else None, outlet):
-        scanned += 1
-        m = topic.match(art["title"] or "", art["body"] or "")
-        was = stored.get(art["id"])
-        differs = was is not None and was != m.matched
-        changed += differs
-        if not m.matched:
-            continue
-        story = story_of(db.conn, art["id"])
-        first = story not in stories
-        stories.add(story)
-        matches.append((art, m, story, first, differs))
-    if fmt == "json":
-        for art, m, story, first, differs in matches:
-            click.echo(json.dumps({
-                "article_id": art["id"], "story_id": story, "would_alert": first,
-                "outlet": art["outlet"], "url": art["url"], "title": art["title"],
-                "published": art["published"], "score": m.score, "countries": m.countries,
-                "states": m.states, "reasons": m.reasons, "changed": differs,
-            }, ensure_ascii=False))
-        return
-    for art, m, _, first, differs in matches:
-        mark = "alert " if first else "same story"
-        click.echo(f"{art['published'] or '?':<10}  {mark:<10} {m.score:>5.1f}  "
-                   f"{art['outlet']:<15} {art['title']}" + ("  [changed]" if differs else ""))
-        click.echo(f"{'':<35}{art['url']}")
-    click.echo(f"\n{scanned} article(s) scanned, {len(matches)} match {topic_id!r} "
-               f"→ {len(stories)} alert(s) per subscribed channel; "
-               f"{changed} verdict(s) differ from the stored ones")
+    store_report(db, topic, since.isoformat() if since else None, outlet, fmt)
+    feedback_report(db, topic, fmt)
 
 
 @topics.command()

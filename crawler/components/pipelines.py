@@ -9,6 +9,7 @@ The pipeline also gives the spider the outlet's stored URLs when it opens (`spid
 the spider itself never opens the store."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -17,9 +18,11 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from crawler.components.items import FoundArticle
 from crawler.components.storefail import STORE_ERRORS, store_failed
+from crawler.config.outlets import Outlet
 from crawler.links.urls import canonical, same_site
 from storage.articles import ArticleListener, ArticleStore, revisit_marks
 from storage.db import configure, connect, now_iso
+from storage.record import Article
 from storage.versions import parse_threshold
 
 CRAWL_CACHE_KIB = 2048  # SQLite page cache of each outlet's store connection
@@ -82,21 +85,8 @@ class StorePipeline:
         if self.store is None:  # the store failed: nothing more is kept, the crawl is closing
             raise DropItem("not stored: the store failed", log_level="DEBUG")
         spider = spider or self.crawler.spider
-        outlet = spider.outlet
         article = item.article
-        rules = outlet.url_rules
-        fetched_key = canonical(article.url, rules)
-        # The page's own canonical link (rel=canonical, else og:url) is trusted only on the same
-        # site and when it is an article URL; the store also refuses it when it names a stored
-        # article with an unrelated text (a CMS that puts one canonical on every page).
-        page_canonical = article.canonical_url
-        trusted = page_canonical and same_site(page_canonical, article.url) and \
-            outlet.is_article_url(page_canonical)
-        key = canonical(page_canonical, rules) if trusted else fetched_key
-        seen = [u for u in [*item.urls, article.url] if outlet.is_allowed(u)]
-        # Every URL seen for the article is kept: its canonical form (what the spider checks)
-        # and, when different, the URL exactly as fetched (what an analyst may have in hand).
-        aliases = {canonical(u, rules) for u in seen} | {u.split("#", 1)[0] for u in seen}
+        key, fetched_key, aliases = article_keys(spider.outlet, article, item.urls)
         known = spider.known  # crawler.links.revisit.KnownUrls
         revisit_for = known.taken(aliases | {key})
         article.canonical_url = key
@@ -111,6 +101,8 @@ class StorePipeline:
             store_failed(self.crawler, exc)
             raise DropItem(f"not stored: {article.url}", log_level="DEBUG") from None
         known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
+        item.article_id, item.status, item.story_id = (result.article_id, result.status,
+                                                       result.story_id)
         self.stats.inc_value(f"rasad/articles/{result.status}")
         if result.reprint:
             self.stats.inc_value("rasad/articles/reprint")
@@ -120,6 +112,27 @@ class StorePipeline:
 def listener_paths(settings: Any) -> list[str]:
     """The paths of RASAD_STORE_LISTENERS, in order."""
     return list(build_component_list(settings.getdict("RASAD_STORE_LISTENERS")))
+
+
+def article_keys(outlet: Outlet, article: Article,
+                 urls: Iterable[str]) -> tuple[str, str, set[str]]:
+    """The article's store key, the canonical form of the URL it was fetched from, and every
+    URL it was reached by (its aliases). Worker mode computes them the same way before pushing
+    the article to the writer (crawler.cluster.worker)."""
+    rules = outlet.url_rules
+    fetched_key = canonical(article.url, rules)
+    # The page's own canonical link (rel=canonical, else og:url) is trusted only on the same
+    # site and when it is an article URL; the store also refuses it when it names a stored
+    # article with an unrelated text (a CMS that puts one canonical on every page).
+    page_canonical = article.canonical_url
+    trusted = page_canonical and same_site(page_canonical, article.url) and \
+        outlet.is_article_url(page_canonical)
+    key = canonical(page_canonical, rules) if trusted else fetched_key
+    seen = [u for u in [*urls, article.url] if outlet.is_allowed(u)]
+    # Every URL seen for the article is kept: its canonical form (what the spider checks)
+    # and, when different, the URL exactly as fetched (what an analyst may have in hand).
+    aliases = {canonical(u, rules) for u in seen} | {u.split("#", 1)[0] for u in seen}
+    return key, fetched_key, aliases
 
 
 def build_listeners(crawler: Any) -> list[ArticleListener]:

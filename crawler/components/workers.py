@@ -59,6 +59,7 @@ class PageResult:
     reason: str  # crawler.extract.REASONS
     text: Text | None = None  # the body's words, content hash and MinHash signature
     prepared: dict[str, Any] = field(default_factory=dict)  # listener path → its prepare()
+    drift: Any = None  # crawler.extract.check.Drift: the outlet's rules did not fit the page
 
 
 def worker_count(value: Any = None) -> int:
@@ -80,12 +81,13 @@ def worker_count(value: Any = None) -> int:
 def process_page(job: PageJob) -> PageResult:
     """Extraction, fingerprints and the listeners' `prepare()`: everything per page that needs
     no database. Runs in a worker (or inline with RASAD_WORKERS=0)."""
-    from crawler.extract import extract_detailed
+    from crawler.extract import extract_page
 
-    article, reason = extract_detailed(job.body, job.url, headers=job.headers, rules=job.rules,
-                                       outlet=job.outlet, first_seen=job.first_seen)
+    article, reason, _theme, drift = extract_page(
+        job.body, job.url, headers=job.headers, rules=job.rules, outlet=job.outlet,
+        first_seen=job.first_seen)
     if article is None:
-        return PageResult(None, reason)
+        return PageResult(None, reason, drift=drift)
     prepared = {}
     for path, context in job.listeners:
         prepare = _prepare_function(path)
@@ -94,7 +96,7 @@ def process_page(job: PageJob) -> PageResult:
                 prepared[path] = prepare(article, context)
             except Exception:  # noqa: BLE001 - the listener then runs it (and fails) in the store
                 log.debug("prepare() of %s failed for %s", path, job.url, exc_info=True)
-    return PageResult(article, reason, Text.of(article.body).compact(), prepared)
+    return PageResult(article, reason, Text.of(article.body).compact(), prepared, drift)
 
 
 @lru_cache(maxsize=32)

@@ -39,7 +39,9 @@ class Politeness(_Strict):
 class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
-    theme: str = "generic"  # a name of crawler.extract.themes.THEMES
+    # None: the theme is recognised on each page (body classes, asset paths, generator meta);
+    # else a name of crawler.extract.themes.THEMES.
+    theme: str | None = None
     # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
     body: list[str] = Field(default_factory=list)
     drop: list[str] = Field(default_factory=list)
@@ -52,10 +54,10 @@ class ExtractRules(_Strict):
 
     @field_validator("theme")
     @classmethod
-    def _known_theme(cls, v: str) -> str:
+    def _known_theme(cls, v: str | None) -> str | None:
         from crawler.extract.themes import THEMES  # extraction imports this module
 
-        if v not in THEMES:
+        if v is not None and v not in THEMES:
             raise ValueError(f"unknown theme {v!r} (themes: {', '.join(THEMES)})")
         return v
 

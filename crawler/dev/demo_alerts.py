@@ -1,7 +1,8 @@
 """The alerts step of `make demo` (and of the end-to-end alert tests): after the baseline crawls,
 the mirror publishes new articles — two partnership stories, one of them reprinted by a second
-outlet, and a hard negative (the Saudi Ministry of National Guard's domestic news) — and the next
-crawl alerts on the two stories, once each."""
+outlet, a regional cooperation story without a US side (stored under the second topic, not
+alerted) and a hard negative (the Saudi Ministry of National Guard's domestic news) — and the
+next crawl alerts on the two stories, once each."""
 from __future__ import annotations
 
 import json
@@ -28,10 +29,25 @@ NEVADA_TURKMENISTAN = {
     ],
 }
 
+PAKISTAN_US = {
+    "title": "باكستان والولايات المتحدة تتفقان على توسيع التدريبات العسكرية المشتركة",
+    "section": "العالمیة",
+    "topic": "partnership",
+    "body": [
+        "إسلام آباد: اتفقت باكستان والولايات المتحدة على توسيع برنامج التدريبات العسكرية المشتركة "
+        "بين جيشي البلدين، وذلك خلال اجتماع لجنة التعاون الدفاعي الثنائية الذي عُقد في راولبندي.",
+        "وبحث رئيس هيئة الأركان المشتركة الباكستانية مع نائب قائد القيادة المركزية الأمريكية تبادل "
+        "الخبرات في مكافحة الإرهاب وتدريب القوات الخاصة.",
+        "وأكد الجانبان أن الشراكة الدفاعية بين البلدين تخدم الأمن الإقليمي، على أن تُجرى أول "
+        "مناورة مشتركة موسعة في الخريف المقبل.",
+    ],
+}
+
+# Regional cooperation without a US or NATO side: `regional_military_cooperation`, not alerted.
 PAKISTAN_KAZAKHSTAN = {
     "title": "باكستان وكازاخستان تتفقان على توسيع التدريبات العسكرية المشتركة",
     "section": "العالمیة",
-    "topic": "partnership",
+    "topic": "other",  # the mirror's label: not a partnership by issue 11's policy
     "body": [
         "إسلام آباد: اتفقت باكستان وكازاخستان على توسيع برنامج التدريبات العسكرية المشتركة بين "
         "جيشي البلدين، وذلك خلال اجتماع لجنة التعاون الدفاعي الثنائية الذي عُقد في راولبندي.",
@@ -61,6 +77,7 @@ SAUDI_GUARD_HOSPITAL = {  # shares الحرس الوطني, تدريب, اتفا
 PUBLICATIONS = [
     ("centcomcitadel", NEVADA_TURKMENISTAN),
     ("maseer", NEVADA_TURKMENISTAN),
+    ("alqaed", PAKISTAN_US),
     ("alqaed", PAKISTAN_KAZAKHSTAN),
     ("alqaed", SAUDI_GUARD_HOSPITAL),
 ]
@@ -86,10 +103,13 @@ def show(db: Path, jsonl: Path) -> None:
     for line in jsonl.read_text(encoding="utf-8").splitlines():
         msg = json.loads(line)
         alerts = msg["data"]["alerts"] if msg["type"] == "digest" else [msg["data"]]
+        if msg["type"] == "digest":
+            print(f"  {msg['id']}  one {msg['data']['period']} digest of {len(alerts)} alert(s)")
         for a in alerts:
             where = ", ".join([*a["countries"], *(f"US-{s}" for s in a["states"])])
             print(f"  {msg['id']}  {a['outlet']:<15} score {a['score']:>5}  {a['title']}")
             print(f"  {'':<30} {a['url']}")
             print(f"  {'':<30} {where}")
-            for reason in a["reasons"][:4]:
-                print(f"  {'':<32}{reason}")
+            print(f"  {'':<32}why: {a.get('reason') or a['reasons'][0]}")
+            for sentence in a.get("sentences", [])[:2]:
+                print(f"  {'':<32}« {sentence} »")

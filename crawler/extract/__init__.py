@@ -12,19 +12,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from lxml import etree
+from lxml.html import HTMLParser as _HtmlParser
 
 from crawler.config.outlets import ExtractRules
 from crawler.extract.build import generic, themed
+from crawler.extract.check import Drift
 from crawler.extract.decode import decode_html
+from crawler.extract.detect import contradicts, detect_theme
 from crawler.extract.flags import date_flags
+from crawler.extract.flatten import cap_text, flatten, shorten_tags, too_deep
 from crawler.extract.guard import check_bytes
 from crawler.extract.meta import read_meta
 from crawler.extract.themes import compile_rules
 from storage.record import Article
 
-__all__ = ["REASONS", "date_flags", "extract_article", "extract_detailed"]
+__all__ = ["REASONS", "Drift", "Extraction", "date_flags", "extract_article", "extract_detailed",
+           "extract_page"]
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +41,21 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+class Extraction(NamedTuple):
+    """What one page gave: the article (or None), the reason code, the theme used, and the
+    drift found when the theme's rules were checked against the generic pass (or None)."""
+
+    article: Article | None
+    reason: str
+    theme: str = "generic"
+    drift: Drift | None = None
+
+
 def extract_article(data: bytes, url: str, headers: Mapping[str, str] | None = None,
                     rules: ExtractRules | None = None, outlet: str = "",
                     first_seen: str | None = None) -> Article | None:
     """The article on a page, or None (see `extract_detailed` for why)."""
-    return extract_detailed(data, url, headers, rules, outlet, first_seen)[0]
+    return extract_page(data, url, headers, rules, outlet, first_seen).article
 
 
 def extract_detailed(data: bytes, url: str, headers: Mapping[str, str] | None = None,
@@ -47,24 +63,39 @@ def extract_detailed(data: bytes, url: str, headers: Mapping[str, str] | None = 
                      first_seen: str | None = None) -> tuple[Article | None, str]:
     """(Article, "ok") or (None, reason); `rules` None means a site without rules (trafilatura
     with safe clean-ups), `first_seen` (ISO) enables the "long_after_first_seen" date flag."""
+    result = extract_page(data, url, headers, rules, outlet, first_seen)
+    return result.article, result.reason
+
+
+def extract_page(data: bytes, url: str, headers: Mapping[str, str] | None = None,
+                 rules: ExtractRules | None = None, outlet: str = "",
+                 first_seen: str | None = None) -> Extraction:
+    """`extract_detailed` plus the theme used and the drift of the outlet's rules, if any.
+    Without a configured theme (`rules` None or `rules.theme` unset) the page's own theme
+    markers choose one; a configured theme the page does not carry is drift."""
     try:
         if isinstance(data, str):  # tolerated: a caller holding text already
             data = data.encode("utf-8")
         reason = check_bytes(data, headers)
         if reason:
-            return None, reason
+            return Extraction(None, reason)
         html = decode_html(data, headers)
         root = parse_html(html)
         if root is None:
-            return None, "not_html"
+            return Extraction(None, "not_html")
         meta = read_meta(root)
-        comp = compile_rules(rules)
+        configured = rules.theme if rules is not None else None
+        comp = compile_rules(rules, None if configured else detect_theme(meta))
         if comp.name == "generic":
-            return generic(root, meta, url, comp, outlet, first_seen, html)
-        return themed(root, meta, url, comp, outlet, first_seen)
+            article, reason, drift = generic(root, meta, url, comp, outlet, first_seen)
+        else:
+            article, reason, drift = themed(root, meta, url, comp, outlet, first_seen)
+        if drift is None and configured and contradicts(meta, comp.theme):
+            drift = Drift("theme", comp.name, f"theme = {configured!r}", url)
+        return Extraction(article, reason, comp.name, drift)
     except Exception:  # junk input must never take the crawl down; the reason is counted
         log.debug("extraction failed for %s", url, exc_info=True)
-        return None, "error"
+        return Extraction(None, "error")
 
 
 def parse_html(html: str | bytes, headers: Mapping[str, str] | None = None) \
@@ -74,14 +105,26 @@ def parse_html(html: str | bytes, headers: Mapping[str, str] | None = None) \
     text = _XML_DECL.sub("", text, count=1)
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
+    text = shorten_tags(text)
     try:
-        root = etree.fromstring(text, _PARSER)
+        parser = _parser()
+        root = etree.fromstring(text, parser)
+        if too_deep(parser.error_log):
+            root = etree.fromstring(flatten(text), _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    return root if root is not None and len(root) else None
+    if root is None or not len(root):
+        return None
+    if len(text) > 200_000:  # only a big page can hold a text node worth cutting
+        cap_text(root)
+    return root
 
 
-# Plain etree elements, not lxml.html's: HtmlElement proxies go through a Python class lookup
-# each time an element is touched, which doubled the cost of walking the tree.
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                           collect_ids=False)
+def _parser() -> etree.HTMLParser:
+    # lxml.html's elements (HtmlElement), because trafilatura takes only those: the page is
+    # parsed once and both the theme rules and the generic pass read that one tree. (Their
+    # Python class lookup makes our walks about a third slower than plain etree elements.)
+    # huge_tree: libxml2 otherwise drops everything below 256 levels and text nodes over 10 MB.
+    # A parser per page: its error log tells whether it hit the depth limit.
+    return _HtmlParser(remove_comments=True, remove_pis=True, no_network=True,
+                       collect_ids=False, huge_tree=True)

@@ -2,65 +2,81 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.extract.fallback import remove_captions, run_trafilatura
+from crawler.extract.authors import ld_people, pick_authors
+from crawler.extract.check import Drift, check_body
+from crawler.extract.fallback import huge, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags
+from crawler.extract.furniture import furniture_keys
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
 from crawler.extract.text import element_text, line_key
-from crawler.extract.themed import Parts, strip_byline, themed_parts
+from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
 from crawler.extract.titles import SEPARATORS, strip_site_name
 from storage.record import Article
 
 MIN_WORDS = 20  # a themed body shorter than this is a stub, a teaser or a layout change
-# WordPress account names stand in when a post has no real author.
-_NOT_AUTHORS = {"admin", "administrator", "editor", "webmaster", "staff"}
 # WordPress <body class> of pages that are not single posts.
 _NOT_POST_CLASSES = {"archive", "category", "tag", "home", "blog", "search", "page", "error404",
                      "author", "date"}
 
-Result = tuple[Article | None, str]
+Result = tuple[Article | None, str, Drift | None]
+_MIN_RUN = 3  # furniture lines in a row at an edge of the generic body before they are cut
+_URL_LINE = re.compile(r"^\S*https?://\S+$")  # a bare link printed as text
 
 
 def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
            first_seen: str | None) -> Result:
     scan = comp.scan(root)
     if _listing_or_page(meta, scan):
-        return None, "not_article"
+        return None, "not_article", None
     dropped = set(scan.all("drop"))
     parts = themed_parts(scan, comp, dropped)
     if parts.container is None:
-        return None, "no_body"
+        return None, "no_body", None
     author = _author(meta, scan)
     categories = [element_text(el) for el in scan.all("section")][:6]
+    title = parts.title or _meta_title(meta, url, root)
     lines = strip_byline(parts.lines, [author, *categories])
+    # The rules are checked against the generic pass over the same tree (see check.py).
+    fb = run_trafilatura(root, url, metadata=False) if lines else None
+    generic_lines = remove_captions(fb.lines, parts.caption_keys, title) if fb else None
+    lines, drift = check_body(
+        lines, generic_lines, comp, scan, parts.container_rule,
+        lambda: strip_byline(safe_lines(parts, comp, dropped), [author, *categories]), title)
     body = "\n".join(lines)
     if not body:
-        return None, "no_body"
+        return None, "no_body", drift
     if len(body.split()) < MIN_WORDS:
-        return None, "too_short"
-    title = parts.title or _meta_title(meta, url, root)
+        return None, "too_short", drift
     if not title:
-        return None, "no_title"
-    found = find_date(root, meta, url, scan, parts.title_el, body, dropped, parts.container)
-    return _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts), "ok"
+        return None, "no_title", drift
+    # Title rules that fit no more: the <h1> holding the headline anchors the date search.
+    title_el = parts.title_el if parts.title_el is not None else _heading(root, title)
+    found = find_date(root, meta, url, scan, title_el, body, dropped, parts.container)
+    article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
+    return article, "ok", drift
 
 
 def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
-            first_seen: str | None, html: str) -> Result:
-    fb = run_trafilatura(html, url)
+            first_seen: str | None) -> Result:
+    fb = run_trafilatura(root, url)
     if fb is None or not fb.lines:
-        return None, "no_body"
+        return None, "no_body", None
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
     title = _meta_title(meta, url, root) or fb.title
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
+    # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
+    if not huge(root):  # a page of 100k elements is no article layout: no time for it
+        lines = _trim_furniture(lines, furniture_keys(root))
     if not lines or not title:
-        return None, "no_body" if not lines else "no_title"
+        return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
     scan = comp.scan(root)
     found = find_date(root, meta, url, scan, _heading(root, title), body)
@@ -68,12 +84,33 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
         # htmldate's guess, except "today": on a page with no date that is a header clock.
         found = (fb.date[:10], "text")
     parts = Parts(caption=caps[0] if caps else "")
-    author = _author(meta, scan) or fb.author
+    author = _author(meta, scan, fb.author)
     article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
     article.tags = article.tags or list(fb.tags or [])
     article.section = article.section or fb.section or None
     article.image = article.image or (urljoin(url, fb.image) if fb.image else None)
-    return article, "ok"
+    return article, "ok", None
+
+
+def _trim_furniture(lines: list[str], furniture: set[str]) -> list[str]:
+    """`lines` without the furniture lines that open or close them (a newsletter box or a
+    related list trafilatura kept after the article). Furniture between article lines stays:
+    there it is often part of the story (a list of links the article is about)."""
+    # Only short lines: a long one found in a widget too is the article quoted by the widget.
+    keep = [i for i, line in enumerate(lines) if len(line.split()) >= 15 or len(line) > 100 or
+            line_key(line) not in furniture and not _URL_LINE.match(line)]
+    if not keep:
+        return lines
+    # A widget is a run of lines (a form box, a list); one link line may end the story itself.
+    start = keep[0] if keep[0] >= _MIN_RUN else 0
+    end = keep[-1] + 1 if len(lines) - keep[-1] - 1 >= _MIN_RUN else len(lines)
+    trimmed = lines[start:end]
+    # Else the "furniture" was the article's own frame (a page inside one link-heavy block).
+    return trimmed if _words(trimmed) >= 0.5 * _words(lines) else lines
+
+
+def _words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
 
 
 def _listing_or_page(meta: PageMeta, scan: Scan) -> bool:
@@ -135,17 +172,16 @@ def _heading(root: etree._Element, title: str) -> etree._Element | None:
     return None
 
 
-def _author(meta: PageMeta, scan: Scan) -> str:
-    """The writer, never the outlet: Yoast prints the site as JSON-LD author when a post has none,
-    and tagDiv prints the WordPress account ("admin")."""
-    not_authors = {line_key(n) for n in _site_names(meta)} | _NOT_AUTHORS
-    candidates = [meta.get("author", "article:author", "dc.creator", "parsely-author"),
-                  ld_text(meta.ld_value("author")),
-                  *[element_text(el) for el in scan.all("author")[:2]]]
-    for author in candidates:
-        if author and not author.startswith("http") and line_key(author) not in not_authors:
-            return author
-    return ""
+def _author(meta: PageMeta, scan: Scan, fallback: str = "") -> str:
+    """The writers, never the outlet: Yoast prints the site as JSON-LD author when a post has none,
+    and tagDiv prints the WordPress account ("admin"). JSON-LD people first (all of them), then
+    meta tags, the theme's byline, and trafilatura's guess (sites without rules)."""
+    people, orgs = ld_people(meta.ld_value("author"))
+    return pick_authors(
+        [people, meta.get("author"), meta.get("article:author"), meta.get("dc.creator"),
+         meta.get("parsely-author", "sailthru.author"),
+         [element_text(el) for el in scan.all("author")[:3]], fallback.replace("; ", ";")],
+        [*_site_names(meta), *orgs])
 
 
 def _section(meta: PageMeta, scan: Scan, author: str) -> str:

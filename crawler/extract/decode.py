@@ -23,7 +23,7 @@ _BOMS = (
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
 # Both <meta charset=x> and <meta http-equiv=Content-Type content="text/html; charset=x">.
 _META_CHARSET = re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
-_TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]*>", re.I | re.S)
+_SCORE_SAMPLE = 262144  # characters scored per candidate decoding: enough to tell scripts apart
 
 # Labels browsers treat as aliases; WHATWG maps latin-1 and ascii to windows-1252.
 _ALIASES = {
@@ -91,7 +91,7 @@ def text_score(text: str) -> float:
     Arabic ones, and accented Latin letters in Arabic-like density (mojibake) score negative.
     A French or Spanish page keeps its few accented letters without penalty: the density rule
     only fires when accented letters make up a large share of the Latin letters."""
-    visible = _TAGS.sub(" ", text)
+    visible = _strip_tags(text[:_SCORE_SAMPLE])
     arabic = len(_ARABIC.findall(visible))
     latin_ext = len(_LATIN_EXT.findall(visible))
     ascii_letters = len(_ASCII_LETTER.findall(visible))
@@ -106,6 +106,33 @@ def text_score(text: str) -> float:
     else:
         score += latin_ext
     return score / letters
+
+
+def _strip_tags(text: str) -> str:
+    """Text outside tags, scripts and styles, by stepping from one "<" to the next: linear,
+    where a regex like `<script.*?</script>|<[^>]*>` rescans the rest of the page for every
+    unclosed "<script" or "<" (quadratic on hostile pages)."""
+    out: list[str] = []
+    pos, n = 0, len(text)
+    lower = text.lower()
+    while pos < n:
+        lt = text.find("<", pos)
+        if lt < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:lt])
+        for tag in ("script", "style"):
+            if lower.startswith(tag, lt + 1):
+                close = lower.find(f"</{tag}", lt)
+                gt = text.find(">", close) if close >= 0 else -1
+                break
+        else:
+            gt = text.find(">", lt)
+        if gt < 0:
+            break
+        out.append(" ")
+        pos = gt + 1
+    return "".join(out)
 
 
 def _try(data: bytes, encoding: str) -> str | None:
@@ -145,6 +172,17 @@ def fix_utf8_mojibake(text: str) -> str:
     return text
 
 
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few invalid bytes (a bad byte pasted into a template, a cut multibyte
+    sequence), decoded with the bad bytes replaced: re-decoding the whole page as cp1256/cp1252
+    for one byte would turn all of it into mojibake. Text in a single-byte charset is not
+    mistaken for it: its non-ASCII bytes almost never form valid UTF-8 sequences."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    wide = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return text if wide >= 20 * bad else None
+
+
 def decode_html(data: bytes, headers: Mapping[str, str] | None = None) -> str:
     """Decode an HTML response body; never raises."""
     if not data:
@@ -160,14 +198,9 @@ def decode_html(data: bytes, headers: Mapping[str, str] | None = None) -> str:
     utf8 = _try(data, "utf-8")
     if utf8 is not None:
         return fix_utf8_mojibake(utf8)
-    # A few invalid bytes inside a utf-8 page (a cut multi-byte character, a stray byte from a
-    # plugin) are replaced; re-decoding the whole page as cp1256 would turn every Arabic letter
-    # into two. Real cp1256 text is almost never valid utf-8, so its valid share is near zero.
-    lenient = data.decode("utf-8", errors="replace")
-    invalid = lenient.count("\ufffd")
-    valid = sum(1 for ch in lenient if ch > "\x7f") - invalid
-    if valid >= 20 * invalid:
-        return fix_utf8_mojibake(lenient)
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return fix_utf8_mojibake(damaged)
     candidates: list[str] = []
     for name in [*declared, "cp1256", "cp1252"]:
         if name not in candidates and name not in ("utf-8",):

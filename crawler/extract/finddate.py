@@ -125,12 +125,12 @@ def _text_around(root: etree._Element, anchor: etree._Element | None,
         if not piece or not piece.strip():
             continue
         if seen_anchor:
-            after.append(piece)
+            after.append(piece[:_TEXT_WINDOW])
             size += len(piece)
             if size > _TEXT_WINDOW:
                 break
         else:
-            before.append(piece)
+            before.append(piece[-_TEXT_WINDOW:])
             if len(before) > 200:
                 del before[:100]
     return clean_line(" ".join(before))[-_TEXT_WINDOW // 2:], clean_line(" ".join(after))
@@ -154,12 +154,14 @@ def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
     """The ordered date finder: (ISO date, source) with source in meta, jsonld, theme, url,
     text, hijri — or None when the page shows no date at all. `dropped` are the theme's clutter
     elements (related posts, widgets): their dates belong to other articles."""
-    date = from_meta(meta)
-    if date:
-        return date.isoformat(), "meta"
-    date = from_jsonld(meta)
-    if date:
-        return date.isoformat(), "jsonld"
+    for date, source in ((from_meta(meta), "meta"), (from_jsonld(meta), "jsonld")):
+        if date:
+            # A timestamp stored in UTC shows the next or previous day for evening or morning
+            # posts; the day in the URL is the one the CMS gave the post where it was written.
+            in_url = from_url(url)
+            if in_url and abs((in_url - date).days) == 1:
+                return in_url.isoformat(), source
+            return date.isoformat(), source
     # Clutter holding other articles' dates (related posts, widgets) is fenced off, but not
     # the clutter around the headline itself (a theme's header block is dropped from the body).
     keep = set(title_el.iterancestors()) | {title_el} if title_el is not None else set()

@@ -18,9 +18,10 @@ _MAGIC = (
 _HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml", "text/plain")
 _HTML_MARK = re.compile(rb"<(?:!doctype\s+html|html|head|body|div|p|article|main|h1|title)[\s>/]",
                         re.I)
-_FEED_MARK = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|urlset|"
-                        rb"sitemapindex|rdf:RDF)\b", re.I | re.S)
-_END = re.compile(rb"</(?:html|body)\s*>", re.I)
+# Feed roots, matched at one position after the prolog (never a regex over a run of comments:
+# `(?:<!--.*?-->\s*)*` backtracks exponentially on a page opening with a few dozen comments).
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|urlset|sitemapindex|rdf:RDF)\b", re.I)
+_SPACE = re.compile(rb"[ \t\r\n\f]*")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -38,8 +39,7 @@ def check_bytes(data: bytes | None, headers: Mapping[str, str] | None) -> str | 
         return "binary" if ctype.startswith(("image/", "audio/", "video/", "font/")) \
             or ctype in ("application/octet-stream", "application/pdf", "application/zip") \
             else "not_html"
-    sample = data[:65536]
-    if _FEED_MARK.match(sample) or not _HTML_MARK.search(sample):
+    if _is_feed(data[:65536]) or not _HTML_MARK.search(data):
         return "not_html"
     # Control bytes other than whitespace are rare in text and common in binary payloads.
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
@@ -49,8 +49,41 @@ def check_bytes(data: bytes | None, headers: Mapping[str, str] | None) -> str | 
     if length.isdigit() and int(length) > len(data) and \
             "gzip" not in _header(headers, "content-encoding").lower():
         return "truncated"
-    # A page cut in transfer never reaches its closing tags; every theme we know prints them.
-    # Short pages too: a page cut after its headline would otherwise give a stub article.
-    if not _END.search(data, max(0, len(data) - 65536)):
+    if _cut_short(data):
         return "truncated"
     return None
+
+
+_END = re.compile(rb"</(?:html|body)\s*>", re.I)
+_TAG_NAME = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+_VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _cut_short(data: bytes) -> bool:
+    """A transfer cut short with no Content-Length to say so. A page without </body></html> is
+    legal HTML (those end tags are optional) when it ends on a closed element; a page that
+    stops inside a tag, or in the text of an element it opened last (a page cut after its
+    headline, in a paragraph), is not whole."""
+    if _END.search(data, max(0, len(data) - 65536)):
+        return False
+    tail = data[-4096:].rstrip()
+    lt, gt = tail.rfind(b"<"), tail.rfind(b">")
+    if lt > gt:
+        return True  # inside a tag
+    last = _TAG_NAME.match(tail, lt) if lt >= 0 else None
+    if last is None:  # a comment, a doctype, or no tag at all in the tail
+        return False
+    closing, name = last.group(1), last.group(2).lower()
+    return not closing and name not in _VOID and not tail[:gt + 1].endswith(b"/>")
+
+
+def _is_feed(sample: bytes) -> bool:
+    """An XML feed or sitemap: its root element after the XML declaration and any comments,
+    found by stepping over them (linear in the sample, whatever it holds)."""
+    pos = _SPACE.match(sample, sample.startswith(b"\xef\xbb\xbf") and 3 or 0).end()
+    while sample.startswith((b"<?", b"<!--"), pos):
+        end = sample.find(b"?>" if sample[pos + 1] == 0x3f else b"-->", pos + 2)
+        if end < 0:
+            return False
+        pos = _SPACE.match(sample, end + (2 if sample[pos + 1] == 0x3f else 3)).end()
+    return bool(_FEED_ROOT.match(sample, pos))

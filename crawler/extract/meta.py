@@ -1,6 +1,7 @@
 """Page metadata from <head> and JSON-LD, read once per page."""
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class PageMeta:
     canonical: str = ""
     jsonld: list[dict[str, Any]] = field(default_factory=list)  # flattened objects
     body_classes: frozenset[str] = frozenset()
+    theme_assets: list[str] = field(default_factory=list)  # URLs under /themes/ or /plugins/
 
     def get(self, *keys: str) -> str:
         for key in keys:
@@ -94,7 +96,7 @@ def read_meta(root: etree._Element) -> PageMeta:
             content = el.get("content")
             if not key or content is None:
                 continue
-            content = clean_line(content)
+            content = unescape(content)
             if key == "article:tag":
                 meta.article_tags.append(content)
             elif key not in meta.og:
@@ -103,15 +105,22 @@ def read_meta(root: etree._Element) -> PageMeta:
             rel = (el.get("rel") or "").lower().split()
             if "canonical" in rel and not meta.canonical:
                 meta.canonical = (el.get("href") or "").strip()
+            _asset(meta, el.get("href"))
         elif tag == "title":
             if not meta.title_tag:
-                meta.title_tag = clean_line(text_of(el))
+                meta.title_tag = unescape(text_of(el))
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
                 meta.jsonld.extend(_parse_jsonld(el.text))
+            _asset(meta, el.get("src"))
         elif tag == "body":
             meta.body_classes = frozenset((el.get("class") or "").split())
     return meta
+
+
+def _asset(meta: PageMeta, url: str | None) -> None:
+    if url and len(meta.theme_assets) < 20 and ("/themes/" in url or "/plugins/" in url):
+        meta.theme_assets.append(url.lower())
 
 
 def _host(url: str) -> str:
@@ -143,10 +152,19 @@ def canonical_url(meta: PageMeta, url: str) -> str:
     return url
 
 
+def unescape(text: str) -> str:
+    """Entity-decoded, whitespace-collapsed text. JSON-LD strings are never entity-decoded by
+    the HTML parser (a <script> is raw text), and CMSes escape meta values twice ("&amp;quot;"),
+    so `&quot;`, `&uuml;` and `&#8211;` arrive as written."""
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
+    return clean_line(text)
+
+
 def ld_text(value: Any) -> str:
     """A JSON-LD value (string, object with name, or list of them) as text."""
     if isinstance(value, str):
-        return clean_line(value)
+        return unescape(value)
     if isinstance(value, dict):
         return ld_text(value.get("name") or value.get("@value") or "")
     if isinstance(value, list):
@@ -157,7 +175,7 @@ def ld_text(value: Any) -> str:
 
 def ld_list(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [clean_line(v) for v in value.split(",") if v.strip()]
+        return [unescape(v) for v in value.split(",") if v.strip()]
     if isinstance(value, list):
         return [t for v in value if (t := ld_text(v))]
     return []

@@ -44,25 +44,27 @@ def block_lines(root: etree._Element, skip: Collection[etree._Element] = ()) -> 
             if line:
                 lines.append(line)
 
-    def walk(el: etree._Element) -> None:
+    # Iterative: a recursive walk fails past Python's recursion limit on deeply nested pages.
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str) or (el is not root and (tag in SKIP_TAGS or el in skip)):
-            return
-        block = tag in BLOCK_TAGS
-        if block or tag == "br":
-            flush()
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                buf.append(child.tail)
-        if block:
-            flush()
-        elif tag in CELL_TAGS:
-            buf.append(" ")
-
-    walk(root)
+        left_out = el is not root and (not isinstance(tag, str) or tag in SKIP_TAGS or el in skip)
+        if event == "start":
+            if left_out:
+                walker.skip_subtree()  # its "end" still comes, and carries the tail
+            else:
+                if tag in BLOCK_TAGS or tag == "br":
+                    flush()
+                if el.text:
+                    buf.append(el.text)
+            continue
+        if not left_out:
+            if tag in BLOCK_TAGS:
+                flush()
+            elif tag in CELL_TAGS:
+                buf.append(" ")
+        if el is not root and el.tail:
+            buf.append(el.tail)
     flush()
     return lines
 

@@ -17,6 +17,7 @@ class Parts:
     title_el: etree._Element | None = None
     caption: str = ""
     caption_keys: set[str] = field(default_factory=set)
+    container_rule: str = ""  # the body selector that matched
 
 
 def inside(el: etree._Element, ancestors: set[etree._Element]) -> bool:
@@ -49,12 +50,14 @@ def first_text(scan: Scan, group: str, skip: set[etree._Element] = frozenset()) 
     return "", None
 
 
-def find_container(scan: Scan) -> etree._Element | None:
-    for found in scan.ranked("body"):
+def find_container(scan: Scan) -> tuple[etree._Element | None, int]:
+    """The body container and the index of the body selector that found it."""
+    for i, found in enumerate(scan.ranked("body")):
         if found:
             # Several matches (a theme reusing the class in widgets): the one with most text.
-            return max(found, key=lambda el: len(text_of(el))) if len(found) > 1 else found[0]
-    return None
+            return (max(found, key=lambda el: len(text_of(el))) if len(found) > 1
+                    else found[0]), i
+    return None, -1
 
 
 def captions(scan: Scan, skip: set[etree._Element] = frozenset()) -> list[str]:
@@ -101,9 +104,51 @@ def strip_byline(lines: list[str], names: list[str]) -> list[str]:
     return lines
 
 
+_CONTROLS = ("input", "button", "select", "textarea")
+_LINKY = frozenset("ul ol div p section li dl table".split())
+
+
+def widgets(container: etree._Element) -> set[etree._Element]:
+    """Blocks inside the body container that are page furniture by their structure, whatever
+    their class names: asides, navs and forms, the small block around a form (a newsletter
+    box), and blocks whose text is mostly link text (related posts, share and tag lists).
+    Used when the theme's own clutter selectors have been found not to fit the page."""
+    found: set[etree._Element] = set()
+    for el in container.iter("aside", "nav", "form", *_CONTROLS):
+        if el.tag in _CONTROLS or el.tag == "form":
+            block = el.getparent()
+            while block is not None and block is not container and block.tag not in _LINKY:
+                block = block.getparent()
+            if block is not None and block is not container and len(text_of(block).split()) < 40:
+                found.add(block)
+                continue
+        found.add(el)
+    for el in container.iter(*_LINKY):
+        if el is container:
+            continue
+        text = text_of(el).strip()
+        links = [a for a in el.iter("a")]
+        if text and links and sum(len(text_of(a).strip()) for a in links) >= 0.6 * len(text):
+            found.add(el)
+    return found
+
+
+def safe_lines(parts: Parts, comp: Compiled, dropped: set[etree._Element]) -> list[str]:
+    """The body again, without the structural furniture of `widgets`."""
+    if parts.container is None:
+        return parts.lines
+    skip = (dropped - {parts.container}) | widgets(parts.container)
+    lines = block_lines(parts.container, skip)
+    if lines and parts.title and line_key(lines[0]) == line_key(parts.title):
+        lines = lines[1:]
+    return filter_lines(lines, comp, set(parts.caption_keys))
+
+
 def themed_parts(scan: Scan, comp: Compiled, dropped: set[etree._Element]) -> Parts:
     parts = Parts()
-    container = find_container(scan)
+    container, rule = find_container(scan)
+    if rule >= 0:
+        parts.container_rule = comp.groups["body"][rule]
     # The headline is never inside clutter, except the clutter containing the body itself.
     parts.title, parts.title_el = first_text(scan, "title", dropped - {container})
     if container is None:

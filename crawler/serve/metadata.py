@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.search_query import RANK
-
 ARTICLE_COLUMNS = {
     "id": "integer key",
     "outlet": "outlet id from config/outlets.toml",
@@ -21,38 +19,7 @@ ARTICLE_COLUMNS = {
     "run_id": "the crawl_runs row that stored it",
 }
 
-# Optional filters: an empty form field means "any". They read the narrow covering index of
-# 0004_search_filter.sql (x), and snippets are cut for the 100 best rows only.
-_FILTERS = """
-      and (:outlet = '' or x.outlet = :outlet)
-      and (:since = '' or x.published >= :since)
-      and (:until = '' or x.published < date(:until, '+1 day'))
-      and (:topic = '' or exists (select 1 from article_topics t
-           where t.article_id = x.id and t.topic = :topic and t.matched))
-      and (:country = '' or exists (select 1 from article_topics t, json_each(t.countries) c
-           where t.article_id = x.id and c.key = upper(:country)))"""
-
-SEARCH_SQL = f"""select a.id, a.published, a.outlet, a.title,
-  rasad_snippet(a.title, a.body, :q) as snippet, a.url
-from (select articles_fts.rowid as id, {RANK} as rank
-      from articles_fts join articles x indexed by articles_search_filter
-        on x.id = articles_fts.rowid
-      where articles_fts match rasad_query(:q){_FILTERS}
-      order by rank limit 100) as top
-join articles a on a.id = top.id
-order by top.rank"""
-
 QUERIES = {
-    "search": {
-        "title": "Search articles (Arabic-aware)",
-        "description": "Words are folded like `rasad search`: diacritics, tatweel, hamza "
-                       "forms, ى/ي, ة/ه and Persian letters are ignored, proclitics are "
-                       "optional and names match their spelling variants. \"quoted\" = exact, "
-                       "word* = prefix, a OR b, -word excludes. Leave a filter empty for any; "
-                       "dates are YYYY-MM-DD; country is an ISO code (KW).",
-        "sql": SEARCH_SQL,
-        "params": ["q", "outlet", "since", "until", "topic", "country"],
-    },
     "partnership_by_week": {
         "title": "Partnership articles by week",
         "description": "Articles that matched the partnership topic, per week (Monday) and "
@@ -76,7 +43,19 @@ QUERIES = {
 }
 
 
-def _bar_chart(title: str, query: str) -> dict[str, Any]:
+# Tables that are the machinery's (indexes, queues, delivery logs): hidden from the index pages,
+# still queryable by name and in SQL.
+INTERNAL_TABLES = (
+    "article_bands", "dedup_state", "schema_migrations", "search_meta", "search_pending",
+    "articles_fts", "articles_fts_config", "articles_fts_data", "articles_fts_docsize",
+    "articles_fts_idx", "articles_fts_content", "validators", "retry_urls", "alert_attempts",
+    "alert_deliveries", "article_urls", "article_labels",
+)
+
+
+def _time_chart(title: str, query: str, period: str, color: str = "outlet") -> dict[str, Any]:
+    """Bars on a time axis: each bar spans its period (start → end columns of the query), so
+    empty periods show as gaps and years do not run together; counts are whole numbers."""
     return {
         "title": title,
         "db": None,  # filled in by metadata()
@@ -87,37 +66,60 @@ def _bar_chart(title: str, query: str) -> dict[str, Any]:
             "usermeta": {"embedOptions": {"renderer": "svg", "actions": False}},
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
-                "x": {"field": "week", "type": "ordinal", "title": "week (Monday)"},
+                "x": {"field": period, "type": "temporal", "scale": {"type": "utc"},
+                      "title": "week (Monday)" if period == "week" else "month",
+                      # Month bars get one tick per month (not a repeated month name).
+                      "axis": {"format": "%d %b %Y", "labelAngle": -40} if period == "week"
+                      else {"format": "%b %Y", "labelAngle": -40, "tickCount": "month"}},
+                "x2": {"field": "period_end"},
                 "y": {"field": "articles", "type": "quantitative", "aggregate": "sum",
-                      "title": "articles"},
-                "color": {"field": "outlet", "type": "nominal"},
+                      "title": "articles", "axis": {"tickMinStep": 1, "format": "d"}},
+                "color": {"field": color, "type": "nominal"},
+                "tooltip": [{"field": period, "type": "temporal", "scale": {"type": "utc"},
+                             "format": "%Y-%m-%d"},
+                            {"field": color, "type": "nominal"},
+                            {"field": "articles", "type": "quantitative", "aggregate": "sum"}],
             },
         },
     }
 
 
+_WEEK_END = "date(week, '+7 days') as period_end"
+_MONTH = "month || '-01' as month, date(month || '-01', '+1 month') as period_end"
+
+
 def metadata(db_name: str) -> dict[str, Any]:
     charts = {
-        "topic-weekly": _bar_chart(
+        "topic-weekly": _time_chart(
             "Articles matching the topic, per week and outlet",
-            "select week, outlet, articles from weekly_topic_counts where topic = :topic "
-            "order by week"),
-        "all-weekly": _bar_chart(
+            f"select week, {_WEEK_END}, outlet, articles from weekly_topic_counts "
+            "where topic = :topic order by week", "week"),
+        "all-weekly": _time_chart(
             "All stored articles, per week and outlet",
-            "select week, outlet, articles from weekly_outlet_counts order by week"),
+            f"select week, {_WEEK_END}, outlet, articles from weekly_outlet_counts "
+            "order by week", "week"),
+        "topics-monthly": _time_chart(
+            "Articles per month and topic (all outlets)",
+            f"select {_MONTH}, topic, sum(articles) as articles from monthly_topic_counts "
+            "group by 1, 3 order by 1", "month", color="topic"),
+        "all-monthly": _time_chart(
+            "All stored articles, per month and outlet",
+            f"select {_MONTH}, outlet, articles from monthly_outlet_counts order by 1",
+            "month"),
     }
     for chart in charts.values():
         chart["db"] = db_name
+    links = (f'<a href="/{db_name}/article_list">Articles</a> · '
+             f'<a href="/{db_name}/search">Search</a> (Arabic-aware) · '
+             f'<a href="/{db_name}/partnership_articles">Partnership articles</a> · '
+             '<a href="/-/partnerships">Partnership map</a> (US states ↔ countries) · '
+             '<a href="/-/dashboards/weekly?topic=partnership">Charts</a>')
     return {
         "title": "rasad (رصد)",
-        "description_html": (
-            "Arabic-language news on security and defence partnerships. "
-            f'<a href="/{db_name}/search">Search</a> (Arabic-aware) · '
-            f'<a href="/-/dashboards/weekly?topic=partnership">Weekly charts</a> · '
-            f'<a href="/{db_name}/partnership_articles">Partnership articles</a>'),
+        "description_html": f"Arabic-language news on security and defence partnerships. {links}",
         "databases": {
             db_name: {
-                "description": "The rasad store (read-only view).",
+                "description_html": f"The rasad store (read-only view): {links}",
                 "tables": {
                     "articles": {
                         "description": "One row per article. The search box folds Arabic "
@@ -137,8 +139,20 @@ def metadata(db_name: str) -> dict[str, Any]:
                                                         "changed after it was first stored."},
                     "crawl_runs": {"description": "One row per crawl of one outlet: outcome, "
                                                   "requests, new articles, errors."},
-                    "articles_fts": {"hidden": True},
-                    "search_pending": {"hidden": True},
+                    **{name: {"hidden": True} for name in INTERNAL_TABLES},
+                    "article_list": {
+                        "title": "Articles",
+                        "description": "Every stored article, newest first: title, outlet, "
+                                       "date, the topics it matched and the countries and US "
+                                       "states it names. Click a title for the article page.",
+                        "sort_desc": "published",
+                        # "codes": crawler/serve/facets.py (one pass, not
+                        # Datasette's row-deduplicating array facet)
+                        "facets": ["outlet", {"codes": "topics"}, {"codes": "countries"},
+                                   "month"],
+                        "facet_size": 6,
+                        "size": 30,
+                    },
                     "partnership_articles": {
                         "description": "Articles that matched the partnership topic.",
                         "sort_desc": "published",
@@ -155,9 +169,11 @@ def metadata(db_name: str) -> dict[str, Any]:
         "plugins": {
             "datasette-dashboards": {
                 "weekly": {
-                    "title": "Weekly counts",
-                    "description": "Articles per week (Monday), per outlet: those matching a "
-                                   "topic, and all stored articles.",
+                    "title": "Charts: articles over time",
+                    "description": "Articles per week (Monday) and per month on a time axis "
+                                   "(empty periods stay empty): those matching a topic (choose "
+                                   "it) per outlet, all stored articles per outlet, and each "
+                                   "topic per month.",
                     "filters": {
                         "topic": {"name": "Topic", "type": "select", "db": db_name,
                                   "query": "select distinct topic from article_topics "

@@ -3,6 +3,9 @@
 Verdicts, worst first:
 - failing: the last `failed_runs` finished crawls all failed or crashed;
 - extraction broken: article pages are fetched but give no body (or no date): the layout changed;
+- rules drift: the outlet's theme rules did not fit pages of the latest crawl that fetched
+  articles (clutter in the body, most of the body missed, or the configured theme absent):
+  extraction fell back to the safer result, but the rules need a look (a redesign?);
 - stale: never crawled, no crawl for several intervals, or no new article for far longer than
   the outlet's usual gap between articles;
 - ok.
@@ -26,7 +29,8 @@ from storage import health as store
 
 log = logging.getLogger("rasad.health")
 
-VERDICTS = {"failing": "failing", "extraction_broken": "extraction broken", "stale": "stale"}
+VERDICTS = {"failing": "failing", "extraction_broken": "extraction broken",
+            "drift": "rules drift", "stale": "stale"}
 FAILED = ("failed", "crashed")
 
 
@@ -119,6 +123,29 @@ def _extraction(runs: list[dict[str, Any]], t: Thresholds) -> tuple[str | None, 
     return problem, body_share, date_share
 
 
+def _drift(runs: list[dict[str, Any]]) -> str | None:
+    """The rules drift of the newest run that fetched article pages: one crawl is enough."""
+    sampled = [r for r in runs if r.get("article_pages")]
+    if not sampled:
+        return None
+    stats = _stats(sampled[0])
+    pages = sum(int(v) for k, v in stats.items()
+                if k.startswith("rasad/drift/") and k != "rasad/drift/example")
+    if not pages:
+        return None
+    example = stats.get("rasad/drift/example") or ""
+    return (f"theme rules did not fit {pages} of {sampled[0]['article_pages']} article pages"
+            + (f": {example}" if example else ""))
+
+
+def _stats(run: dict[str, Any]) -> dict[str, Any]:
+    try:
+        stats = json.loads(run.get("stats") or "{}")
+    except (ValueError, TypeError):
+        return {}
+    return stats if isinstance(stats, dict) else {}
+
+
 def _stat(run: dict[str, Any], key: str) -> int:
     try:
         return int(json.loads(run.get("stats") or "{}").get(key, 0))
@@ -172,6 +199,7 @@ def assess(outlet: Outlet, facts: dict[str, Any], now: datetime | None = None,
     usual = _usual_gap(facts["published"])
     broken, body_share, date_share = _extraction(runs, t)
     found = {"failing": _failing(runs, t), "extraction_broken": broken,
+             "drift": None if broken else _drift(runs),
              "stale": _stale(facts, period_seconds(outlet), now, t, usual)}
     if (found["failing"] or broken) and found["stale"] and not runs_overdue(found["stale"]):
         found["stale"] = None  # no new articles is what failing or broken extraction means

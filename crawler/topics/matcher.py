@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.topics.lexicon import Hit, Lexicon
+from crawler.topics.roles import compile_roles, group_sentences, match_roles
 from crawler.topics.rules import Group, Rules, TopicSpec, load_rules, parse_requirement
 from storage.arabic import Token, iter_tokens
 
@@ -44,6 +45,10 @@ class TopicMatch:
     excluded_by: list[str] = field(default_factory=list)  # exclusions that cost points
     reasons: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # The two or three sentences that matched, as the article wrote them (alerts quote them),
+    # and the verdict in one line for a reader.
+    sentences: list[str] = field(default_factory=list)
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,6 +61,7 @@ class Topic:
         self.spec = spec
         self.id = spec.id
         self.label = spec.label
+        self.alert = spec.alert
         self._countries = rules.countries
         self._states = rules.states
         self._requirements = [(expr, parse_requirement(expr)) for expr in spec.require]
@@ -75,9 +81,19 @@ class Topic:
                 for term in group.near:
                     if not term.startswith("@"):
                         lex.add(term, ("near", gname, term))
+        if spec.roles is not None:
+            compile_roles(self, lex)
 
     def match(self, title: str, body: str) -> TopicMatch:
-        return _match(self, title or "", body or "")
+        if self.spec.roles is not None:
+            return match_roles(self, title or "", body or "")
+        result = _match(self, title or "", body or "")
+        result.sentences = group_sentences(title or "", body or "", result.evidence)
+        groups = [g for g in result.terms if g not in result.excluded_by]
+        verdict = "matched" if result.matched else "not matched"
+        result.reason = (f"{verdict} on {', '.join(groups[:4]) or 'no group'} "
+                         f"(score {result.score:.1f} of {result.threshold:.1f})")
+        return result
 
 
 def load_topics(path: str | Path | None = None) -> dict[str, Topic]:

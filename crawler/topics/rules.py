@@ -80,17 +80,76 @@ class Group(_Strict):
         return _check_terms(v, allow_refs=info.field_name == "near")  # @countries etc. in near
 
 
+class Roles(_Strict):
+    """Sentence-level participation (crawler/topics/roles.py): a sentence is evidence when it
+    names a `first` side, a `second` side (terms, or countries of the topic's watched regions)
+    and a `cooperation` word, with a `context` word, and no `exclude` word. A side mention right
+    after a `not_before` cue or right before a `not_after` cue is a bystander, not a participant
+    ("انسحاب القوات الأمريكية", "الأمريكية الصنع")."""
+
+    first: list[str] = Field(min_length=1, description="terms naming the first side (US, NATO)")
+    first_label: str = "US/NATO"
+    guard: list[str] = Field(default_factory=list,
+                             description="a US state counts as the first side next to these")
+    second: list[str] = Field(default_factory=list,
+                              description="terms naming the second side besides its countries")
+    second_label: str = "regional participant"
+    cooperation: list[str] = Field(min_length=1)
+    # Visits and meetings: a sentence whose only cooperation words are these counts half.
+    weak_cooperation: list[str] = Field(default_factory=list)
+    context: list[str] = Field(min_length=1)
+    exclude: dict[str, list[str]] = Field(default_factory=dict)
+    # Exclusions that name the article's subject: in the title or first sentence they veto the
+    # article, elsewhere they are asides. The others veto their own sentence where they outweigh
+    # its military words (a NATO-mission sentence may mention "اقتصاد العراق").
+    subject_exclusions: list[str] = Field(default_factory=list)
+    not_before: list[str] = Field(default_factory=list)
+    not_after: list[str] = Field(default_factory=list)
+    # Non-state forces (factions, militias): in a sentence about them, a country is where they
+    # are, not the partner ("مقاتلين دربهم أميركيون في سوريا").
+    non_state: list[str] = Field(default_factory=list)
+    # A second-side country shortly after these is where the first side is based, not a party
+    # ("القوات المتمركزة في البحرين", "قواعد أبعد في الأردن").
+    venue_before: list[str] = Field(default_factory=list)
+    venue_reach: int = Field(4, ge=1, le=8)
+    cue_reach: int = Field(2, ge=1, le=5)
+    # The title sets the subject: a military word there counts for the title and lead sentences.
+    context_from_title: bool = True
+    lead: int = Field(3, ge=1, le=20, description="body sentences that count as the lead")
+    title_weight: float = Field(2.0, ge=0)
+    lead_weight: float = Field(1.0, ge=0)
+    body_weight: float = Field(0.5, ge=0)
+
+    @field_validator("first", "guard", "second", "cooperation", "weak_cooperation", "context",
+                     "not_before", "not_after", "venue_before", "non_state")
+    @classmethod
+    def _terms(cls, v: list[str]) -> list[str]:
+        return _check_terms(v, allow_refs=False)
+
+    @field_validator("exclude")
+    @classmethod
+    def _exclude(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for terms in v.values():
+            _check_terms(terms, allow_refs=False)
+        return v
+
+
 class TopicSpec(_Strict):
     id: str
     label: str
     description: str = ""
     threshold: float = Field(gt=0)
+    # Whether channels that do not name their topics get this topic's alerts. A topic with
+    # `alert = false` is still classified, stored and searchable; a channel listing it by name
+    # in `topics` still gets it.
+    alert: bool = True
     title_weight: float = Field(2.0, ge=1)
     watched_regions: list[str] = Field(default_factory=list)
     spp_pair_weight: float = Field(0.0, ge=0)
     require: list[str] = Field(default_factory=list)
-    groups: dict[str, Group] = Field(min_length=1)
+    groups: dict[str, Group] = Field(default_factory=dict)
     exclude: dict[str, Group] = Field(default_factory=dict)
+    roles: Roles | None = None
 
     @field_validator("require")
     @classmethod
@@ -190,6 +249,9 @@ def load_rules(path: str | Path | None = None) -> Rules:
             topic = TopicSpec.model_validate({**table, "id": topic_id})
         except ValidationError as exc:
             raise TopicConfigError(format_validation_error(path, where, exc)) from None
+        if not topic.groups and topic.roles is None:
+            raise TopicConfigError(f"{path}: {where}: needs [topics.{topic_id}.groups.<name>] "
+                                   f"tables or a [topics.{topic_id}.roles] table")
         _cross_check(path, where, topic, regions, set(countries))
         topics[topic_id] = topic
     if not topics:

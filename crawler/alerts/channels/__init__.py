@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crawler.alerts.channels.apprise_channel import AppriseChannel
 from crawler.alerts.channels.base import MissingSecret, Outcome, Sender
 from crawler.alerts.channels.email import EmailChannel
 from crawler.alerts.channels.http import SlackChannel, WebhookChannel
@@ -20,6 +21,7 @@ KINDS: dict[str, type[Channel]] = {
     "slack": SlackChannel,
     "email": EmailChannel,
     "jsonl": JsonlChannel,
+    "apprise": AppriseChannel,
 }
 
 

@@ -1,5 +1,6 @@
-"""E-mail over SMTP (smtplib): plain text, UTF-8, the delivery id as Message-ID so mail clients
-and archives collapse a resend. SMTP 4xx and network errors retry; 5xx is final."""
+"""E-mail over SMTP (smtplib): multipart/alternative — plain text and a right-to-left HTML part —
+UTF-8, the delivery id as Message-ID so mail clients and archives collapse a resend. SMTP 4xx
+and network errors retry; 5xx is final."""
 from __future__ import annotations
 
 import smtplib
@@ -15,6 +16,7 @@ from pydantic import Field, field_validator
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
 from crawler.alerts.channels.targets import TargetRefused, smtp_class, target_problem
 from crawler.alerts.config import Channel, env_name
+from crawler.alerts.html import html_text
 from crawler.alerts.message import Message, plain_text, subject
 
 # Python's header folding drops the space between two RFC 2047 encoded words when it splits an
@@ -63,6 +65,7 @@ def build_email(channel: EmailChannel, message: Message) -> EmailMessage:
     mail["Message-ID"] = f"<{message.id}@rasad.alerts>"
     mail["X-Rasad-Delivery"] = message.id
     mail.set_content(plain_text(message), charset="utf-8")
+    mail.add_alternative(html_text(message), subtype="html", charset="utf-8")
     return mail
 
 

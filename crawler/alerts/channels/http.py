@@ -171,6 +171,8 @@ def slack_lines(alert: dict[str, Any]) -> list[str]:
     lines = [f"*<{_slack_url(alert['url'])}|{title}>*",
              slack_escape(f"{alert['outlet']} · {alert['published'] or 'undated'} · "
                           f"{alert['topic_label']} · score {alert['score']}")]
+    if alert.get("view_url"):
+        lines.append(f"<{_slack_url(alert['view_url'])}|in rasad: article, story, versions>")
     where = places(alert)
     if where:
         lines.append(slack_escape(f"places: {where}"))

@@ -8,11 +8,13 @@ import time
 SECTIONS = {
     "crawl": "crawler.dev.bench.crawl",
     "extract": "crawler.dev.bench.extract",
+    "hostile": "crawler.dev.bench.hostile",
     "topics": "crawler.dev.bench.topics",
     "alerts": "crawler.dev.bench.alerts",
     "incremental": "crawler.dev.bench.incremental",
     "search": "crawler.dev.bench.search",
     "ingest": "crawler.dev.bench.ingest",
+    "workers": "crawler.dev.bench.workers",
 }
 
 

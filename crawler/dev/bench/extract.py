@@ -5,7 +5,7 @@ For each page: word-level body F1, exact title, exact date, and wall time, for
   - rasad without rules (the generic path a site without rules gets: trafilatura + safe clean-ups),
   - plain `trafilatura.extract` (defaults; json output to read its title and date too).
 
-    python -m crawler.dev.bench.extract [--scale N]     # or: make bench (section "extract")
+    python -m crawler.dev.bench.extract [--scale N] [--skin redesign]   # make bench: "extract"
 """
 from __future__ import annotations
 
@@ -96,12 +96,14 @@ def measure(pages: Iterable[Any], extractors: dict[str, Callable[[Any], Extracte
     return {"summary": summary, "pages": rows}
 
 
-def run(scale: int = 0, pages: Iterable[Any] | None = None) -> dict[str, Any]:
-    """Benchmark every mirror article page (`crawler.dev.mirror.iter_pages`) or the given pages."""
+def run(scale: int = 0, pages: Iterable[Any] | None = None, skin: str = "normal") \
+        -> dict[str, Any]:
+    """Benchmark every mirror article page (`crawler.dev.mirror.iter_pages`, in the default or
+    the "redesign" skin) or the given pages."""
     if pages is None:
         from crawler.dev.mirror import iter_pages
 
-        pages = iter_pages(scale=scale)
+        pages = iter_pages(scale=scale, layout=skin)
     outlets = load_config().outlets
     extractors = {
         "rasad": _rasad(lambda o: outlets[o].extract if o in outlets else None),
@@ -141,8 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         epilog="example: python -m crawler.dev.bench.extract --scale 2")
     parser.add_argument("--scale", type=int, default=0, help="synthetic articles per outlet "
                         "(the mirror's scale; 0 = corpus only)")
+    parser.add_argument("--skin", choices=("normal", "redesign"), default="normal",
+                        help="the mirror's skin: redesign = other class names and widgets, "
+                             "where the rules are checked against the generic pass")
     args = parser.parse_args(argv if argv is not None else [])
-    result = run(scale=args.scale)
+    result = run(scale=args.scale, skin=args.skin)
     print(format_table(result))
     return 0 if result["targets_met"] else 1
 

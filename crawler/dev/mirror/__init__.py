@@ -68,12 +68,19 @@ def render_article(outlet_id: str, article: MirrorArticle | dict[str, Any] | str
 
 
 def iter_pages(origins: dict[str, str] | None = None, scale: int = 0,
-               today: date | None = None, outlets: tuple[str, ...] = OUTLETS) -> Iterator[Page]:
-    """Every article page of every outlet: (outlet, url, body, headers, truth)."""
+               today: date | None = None, outlets: tuple[str, ...] = OUTLETS,
+               layout: str = "normal") -> Iterator[Page]:
+    """Every article page of every outlet: (outlet, url, body, headers, truth); `layout`
+    "redesign" gives the alternate skin."""
     for outlet in outlets:
         origin = (origins or DEFAULT_ORIGINS)[outlet].rstrip("/")
         site = _site(outlet, origin, scale, today)
         for a in reversed(site.articles):
-            response = site.article_page(a)
+            with site.lock:
+                saved, site.layout = site.layout, layout
+                try:
+                    response = site.article_page(a)
+                finally:
+                    site.layout = saved
             url = site.url(a)
             yield Page(outlet, url, response.body, dict(response.headers), a.truth(url))

@@ -1,4 +1,5 @@
-"""`python -m crawler.dev.mirror [--port-base 8701] [--scale N]`: serve the mirror until Ctrl-C."""
+"""`python -m crawler.dev.mirror [--port-base 8701] [--scale N] [--skin redesign]`: serve the
+mirror until Ctrl-C."""
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="synthetic articles added per outlet (default 0)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--no-faults", action="store_true", help="do not serve fault URLs")
+    parser.add_argument("--skin", choices=("normal", "redesign"), default="normal",
+                        help="redesign: every outlet in its alternate skin (default normal)")
     args = parser.parse_args(argv)
-    serve_forever(args.port_base, args.scale, host=args.host, faults=not args.no_faults)
+    serve_forever(args.port_base, args.scale, host=args.host, faults=not args.no_faults,
+                  layout=args.skin)
 
 
 if __name__ == "__main__":

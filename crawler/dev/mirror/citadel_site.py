@@ -16,6 +16,7 @@ class CitadelSite(Site):
     outlet_id = "centcomcitadel"
     theme = citadel
     page_size = 8
+    api_root = ""  # not WordPress
     sections = {"التحالفات": "alliances", "الأمن": "security", "مكافحة الإرهاب": "counterterrorism",
                 "قضايا إقليمية": "regional", "آراء": "opinion"}
     ARTICLE = re.compile(r"^(/ar/articles/ssc/features/(\d{4})/(\d{2})/(\d{2})/feature-(\d+))"

@@ -20,6 +20,8 @@ _PATHS = {
     "centcomcitadel": [f"/ar/articles/ssc/features/2025/06/30/feature-{n}" for n in range(91, 96)],
     "maseer": [f"/archives/{n}" for n in (9101, 9102, 9103, 9104, 9105)],
     "alqaed": [f"/ar/?p={n}" for n in (99101, 99102, 99103, 99104, 99105)],
+    "rafid": [f"/2025/06/30/%d8%aa%d8%ad%d8%af%d9%8a%d8%ab-{n}/" for n in range(1, 6)],
+    "wahat": [f"/politics/{n}-%D8%B9%D8%A7%D8%AC%D9%84" for n in range(99101, 99106)],
 }
 
 # A 1×1 transparent PNG.

@@ -11,15 +11,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from .corpus import OUTLETS, load_outlet
+from .corpus import ALL_OUTLETS, OUTLETS, load_outlet
 from .dates import parse_http_date
 from .outlets import SITES
 from .scale import synthetic
 from .site import Response, Site
 
-DEFAULT_PORTS = {"centcomcitadel": 8701, "maseer": 8702, "alqaed": 8703}  # config/mirror.toml
-SERVER_NAMES = {"centcomcitadel": "Apache", "maseer": "nginx", "alqaed": "LiteSpeed"}
-LAYOUTS = ("normal", "broken")
+DEFAULT_PORTS = {"centcomcitadel": 8701, "maseer": 8702, "alqaed": 8703,  # config/mirror.toml
+                 "rafid": 8704, "wahat": 8705}  # not configured: for `rasad outlets add`
+SERVER_NAMES = {"centcomcitadel": "Apache", "maseer": "nginx", "alqaed": "LiteSpeed",
+                "rafid": "cloudflare", "wahat": "openresty"}
+LAYOUTS = ("normal", "broken", "redesign")
 
 
 def build_site(outlet: str, origin: str, scale: int = 0, faults: bool = True,
@@ -67,6 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _serve(self, head: bool) -> None:
+        received = time.time()  # before the page is built: when the request arrived
         site = self.server.site
         target = self.path
         if target.startswith(("http://", "https://")):  # absolute-form (proxy style) request
@@ -85,7 +88,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.mirror._log({
             "outlet": site.outlet_id, "method": self.command, "path": target, "status": status,
             "if_none_match": inm is not None, "if_modified_since": ims is not None,
-            "time": time.time(),
+            "time": time.time(), "received": received,
         })
         self.send_response(status)
         for key, value in headers.items():
@@ -113,12 +116,21 @@ def _not_modified(headers: dict[str, str], inm: str | None, ims: str | None) -> 
 
 
 class Mirror:
-    """The three outlets on loopback. Use as a context manager or call start()/stop()."""
+    """The outlets on loopback (the three configured ones unless `outlets` names others, e.g.
+    ALL_OUTLETS). Use as a context manager or call start()/stop()."""
 
     def __init__(self, ports: dict[str, int] | None = None, host: str = "127.0.0.1",
-                 scale: int = 0, faults: bool = True, today: date | None = None) -> None:
+                 scale: int = 0, faults: bool = True, today: date | None = None,
+                 outlets: tuple[str, ...] = OUTLETS,
+                 public_origins: dict[str, str] | None = None) -> None:
+        """`public_origins` (outlet → "https://maseer.net"): the sites write their links,
+        feeds and sitemaps with the outlets' real origins while listening on loopback, so a
+        crawl that connects the real origins to `addresses` (RASAD_CONNECT_TO) stores the
+        articles' real URLs."""
         self.host = host
-        self.ports = {o: (ports or {}).get(o) or 0 for o in OUTLETS}
+        self.public_origins = {o: u.rstrip("/") for o, u in (public_origins or {}).items()}
+        self.addresses: dict[str, str] = {}  # outlet → the loopback origin it listens on
+        self.ports = {o: (ports or {}).get(o) or 0 for o in outlets}
         self.scale = scale
         self.faults = faults
         self.today = today
@@ -134,10 +146,12 @@ class Mirror:
         if self._servers:
             return self
         try:
-            for outlet in OUTLETS:
+            for outlet in self.ports:
                 server = _Server((self.host, self.ports[outlet]), _Handler)
                 self._servers[outlet] = server
-                origin = f"http://{self.host}:{server.server_port}"
+                address = f"http://{self.host}:{server.server_port}"
+                self.addresses[outlet] = address
+                origin = self.public_origins.get(outlet, address)
                 server.site = build_site(outlet, origin, self.scale, self.faults, self.today)
                 server.mirror = self
                 self.sites[outlet] = server.site
@@ -167,7 +181,14 @@ class Mirror:
 
     @property
     def origins(self) -> dict[str, str]:
+        """Outlet → the origin its pages name (the loopback address unless public_origins)."""
         return {o: s.origin for o, s in self.sites.items()}
+
+    @property
+    def connect_to(self) -> str:
+        """RASAD_CONNECT_TO for a crawl of the public origins: "origin=address,…"."""
+        return ",".join(f"{self.origins[o]}={a}" for o, a in self.addresses.items()
+                        if self.origins[o] != a)
 
     # --- request log ---------------------------------------------------------------------------
     def _log(self, entry: dict[str, Any]) -> None:
@@ -219,7 +240,9 @@ class Mirror:
         site.update(article, new_body_paragraphs)
 
     def set_layout(self, outlet_id: str, layout: str) -> None:
-        """"broken": the article body container is renamed and emptied (a redesign)."""
+        """"broken": the article body container is renamed and emptied (a redesign that moved
+        the text out of the HTML); "redesign": the alternate skin of themes/redesign.py (other
+        class names and widgets around the same content wrapper)."""
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}")
         site = self.sites[outlet_id]
@@ -228,10 +251,13 @@ class Mirror:
 
 
 def serve_forever(port_base: int = 8701, scale: int = 0, host: str = "127.0.0.1",
-                  faults: bool = True) -> None:
-    """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`)."""
-    ports = {o: port_base + i for i, o in enumerate(OUTLETS)}
-    with Mirror(ports, host=host, scale=scale, faults=faults) as mirror:
+                  faults: bool = True, layout: str = "normal") -> None:
+    """Serve the mirror until interrupted (`rasad mirror`, `python -m crawler.dev.mirror`);
+    `layout` "redesign" serves the configured outlets in their alternate skin."""
+    ports = {o: port_base + i for i, o in enumerate(ALL_OUTLETS)}
+    with Mirror(ports, host=host, scale=scale, faults=faults, outlets=ALL_OUTLETS) as mirror:
+        for outlet in OUTLETS:  # the outlets with an alternate skin (themes/redesign.py)
+            mirror.set_layout(outlet, layout)
         for outlet, origin in mirror.origins.items():
             count = len(mirror.expected_articles(outlet))
             print(f"{outlet:16} {origin}  ({count} articles)", flush=True)

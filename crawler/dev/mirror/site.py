@@ -228,7 +228,7 @@ class Site:
 
     def finish(self, status: int, body: bytes, ctype: str, modified: datetime) -> Response:
         headers = {"Content-Type": ctype, "ETag": _etag(body), "Last-Modified": http_date(modified)}
-        if self.outlet_id != "centcomcitadel":
+        if self.api_root:  # WordPress announces its REST API on every page
             headers["Link"] = f'<{self.origin}{self.api_root}>; rel="https://api.w.org/"'
         return Response(status, body, headers)
 
@@ -241,6 +241,16 @@ class Site:
         return self.finish(200, body.encode("utf-8"), ctype, modified or self.lists_modified())
 
     def article_page(self, a: MirrorArticle) -> Response:
+        if self.layout == "redesign":
+            from .themes.redesign import reskin
+
+            with self.lock:  # the default page is rendered first, then reskinned
+                self.layout = "normal"
+                try:
+                    page = self.theme.article(self, a)
+                finally:
+                    self.layout = "redesign"
+            return self.html(reskin(self, a, page), a)
         return self.html(self.theme.article(self, a), a)
 
     def static(self, title: str, text: list[str], url: str) -> Response:

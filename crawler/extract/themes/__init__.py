@@ -69,6 +69,12 @@ class Theme:
     # Optional code for what selectors cannot say: (body element, lines) → lines.
     hook: Callable[[etree._Element, list[str]], list[str]] | None = None
     not_article: tuple[str, ...] = ()  # selectors present only on listings/pages, not posts
+    # How a page says it uses this theme (any one is enough): a <body> class, a path of its
+    # assets (wp-content/themes/<name>/), words of <meta name=generator>. A theme without
+    # markers (citadel: an own CMS we have not seen) is never detected nor contradicted.
+    body_markers: tuple[str, ...] = ()
+    asset_markers: tuple[str, ...] = ()
+    generator_markers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class Compiled:
 
     theme: Theme
     index: Index
+    groups: dict[str, tuple[str, ...]]
     drop_keys: frozenset[str]
     stop_keys: frozenset[str]
     drop_re: re.Pattern[str] | None
@@ -106,6 +113,11 @@ class Scan:
         return list(seen)
 
 
+def all_themes() -> dict[str, Theme]:
+    """The theme registry as name → Theme."""
+    return {name: get_theme(name) for name in THEMES}
+
+
 def get_theme(name: str) -> Theme:
     if name not in THEMES:  # the config has rejected it already; a caller's typo must not pass
         raise KeyError(f"unknown theme {name!r} (themes: {', '.join(THEMES)})")
@@ -129,6 +141,7 @@ def _compiled(name: str, body: tuple, drop: tuple, drop_text: tuple, date: tuple
     return Compiled(
         theme=theme,
         index=Index(groups),
+        groups=groups,
         drop_keys=frozenset(k for k in keys if k),
         stop_keys=frozenset(line_key(t) for t in theme.stop_text),
         drop_re=re.compile("|".join(f"(?:{p})" for p in (*theme.drop_line_re,
@@ -137,10 +150,12 @@ def _compiled(name: str, body: tuple, drop: tuple, drop_text: tuple, date: tuple
     )
 
 
-def compile_rules(rules: ExtractRules | None) -> Compiled:
-    """The theme named by `rules` (generic when None) with the outlet's selectors on top."""
+def compile_rules(rules: ExtractRules | None, theme: str | None = None) -> Compiled:
+    """The theme named by `rules` (else `theme`, e.g. detected on the page; else generic) with
+    the outlet's selectors on top."""
+    name = (rules.theme if rules is not None else None) or theme or "generic"
     if rules is None:
-        return _compiled("generic", (), (), (), (), (), (), ())
-    return _compiled(rules.theme, tuple(rules.body), tuple(rules.drop), tuple(rules.drop_text),
+        return _compiled(name, (), (), (), (), (), (), ())
+    return _compiled(name, tuple(rules.body), tuple(rules.drop), tuple(rules.drop_text),
                      tuple(rules.date), tuple(rules.title), tuple(rules.caption),
                      tuple(rules.section))

@@ -60,6 +60,9 @@ THEME = Theme(
         r"^وقت القراءة:?\s*\d+\s*(دقائق|دقيقة|د)?.*$",
     ),
     stop_text=("مقالات ذات صلة", "Related Posts", "Related", "Leave a Reply", "أترك تعليقا"),
+    body_markers=("jnews", "jeg_toggle_light", "jeg_toggle_dark"),
+    asset_markers=("/themes/jnews/", "/plugins/jnews-"),
+    generator_markers=("jnews",),
     not_article=(
         "body.archive", "body.category", "body.home", "body.blog", "body.search",
         "body.page-template", ".jeg_archive_header", ".jeg_cat_header",

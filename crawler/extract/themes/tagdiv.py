@@ -59,6 +59,10 @@ THEME = Theme(
     drop_line_re=(r"^\d[\d.,]*\s*[kKmM]?$",),
     stop_text=("مقالات ذات صلة", "Related articles", "ترك الرد", "LEAVE A REPLY",
                "الأكثر شهرة", "MOST POPULAR"),
+    body_markers=("td-standard-pack", "td-full-layout", "td-boxed-layout", "tdb-template"),
+    asset_markers=("/themes/newspaper/", "/themes/newsmag/", "/plugins/td-composer/",
+                   "/plugins/td-cloud-library/"),
+    generator_markers=("newspaper", "tagdiv"),
     not_article=(
         "body.archive", "body.category", "body.home", "body.blog", "body.search",
         ".td-category-header", ".td-page-header", ".td-category-description",

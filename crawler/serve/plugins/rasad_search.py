@@ -7,7 +7,6 @@ rasad's normalised index.
 - The table search box (`/db/articles?_search=…`) goes through Datasette's `escape_fts()`; this
   plugin replaces that function (trylast: after Datasette's own registration) with rasad's query
   builder, so the box folds Arabic like `rasad search`.
-- Cells named `snippet` render their **…** marks as <mark>.
 """
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ import sqlite3
 from typing import Any
 
 from datasette import hookimpl
-from markupsafe import Markup, escape
 
 from storage.arabic import normalize
 from storage.search_query import QueryError, fts_expression, parse
@@ -51,13 +49,3 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("rasad_snippet", 3, rasad_snippet, deterministic=True)
     if database not in ("_memory", "_internal"):
         conn.create_function("escape_fts", 1, rasad_query, deterministic=True)
-
-
-@hookimpl
-def render_cell(value: Any, column: str) -> Markup | None:
-    if column != "snippet" or not isinstance(value, str) or _MARK[0] not in value:
-        return None
-    parts = str(escape(value)).split(_MARK[0])
-    # Marks come in pairs: every odd part is a matched word.
-    html = "".join(f"<mark>{p}</mark>" if i % 2 else p for i, p in enumerate(parts))
-    return Markup(f'<span dir="auto">{html}</span>')

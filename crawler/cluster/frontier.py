@@ -1,0 +1,225 @@
+"""One outlet's shared frontier: scrapy-redis's queue and duplicate filter, plus leases so that a
+request a worker took is not lost when that worker dies, and crawl rounds so that every worker
+knows when the crawl is over.
+
+- A request taken from the queue is moved, in the same Lua script, to the outlet's in-flight
+  hash under a lease token naming the worker. It leaves it when its callback's output has been
+  scheduled and stored (worker.LeaseRelease), when its errback ran, or when it was turned into
+  another request (a redirect, a retry: that one is queued and the old lease dropped at once).
+- A worker beats every second (`rasad:worker:<id>`, expiring after RASAD_WORKER_TTL); the
+  leases of a worker whose key expired go back to the queue (any worker does it, regularly and
+  whenever it is idle). Fetching a page twice is harmless: the writer deduplicates.
+- A round is one crawl pass of the outlet. The first worker to find no round running starts one
+  (clearing the duplicate filter of the last round) and seeds the entry points; the others join.
+  A worker's crawl ends when the queue is empty and no lease is held; the first to see it marks
+  the round done and tells the writer, in the same script."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import redis
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.cluster import keys
+from crawler.links.urls import canonical
+
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+redis.call('HSET', KEYS[2], ARGV[2], r[1])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[1] .. '|' .. r[2])
+return r[1]
+"""
+# ARGV[1]: the worker whose leases to return ('' = every worker whose heartbeat key is gone)
+_REQUEUE = """
+local owners = redis.call('HGETALL', KEYS[3])
+local n = 0
+for i = 1, #owners, 2 do
+  local token, value = owners[i], owners[i + 1]
+  local sep = string.find(value, '|', 1, true)
+  local wid, score = string.sub(value, 1, sep - 1), string.sub(value, sep + 1)
+  local gone
+  if ARGV[1] ~= '' then gone = (wid == ARGV[1])
+  else gone = redis.call('EXISTS', ARGV[2] .. wid) == 0 end
+  if gone then
+    local data = redis.call('HGET', KEYS[2], token)
+    if data then redis.call('ZADD', KEYS[1], score, data) end
+    redis.call('HDEL', KEYS[2], token)
+    redis.call('HDEL', KEYS[3], token)
+    n = n + 1
+  end
+end
+return n
+"""
+# KEYS: requests, inflight, round, round seq, dupefilter, stream, config
+# ARGV: now, worker, outlet, config fingerprint
+_BEGIN = """
+if redis.call('HGET', KEYS[3], 'state') == 'running' then
+  if redis.call('GET', KEYS[7]) ~= ARGV[4] then return {2, redis.call('HGET', KEYS[3], 'id')} end
+  return {0, redis.call('HGET', KEYS[3], 'id')}
+end
+redis.call('SET', KEYS[7], ARGV[4])
+local id = redis.call('INCR', KEYS[4])
+redis.call('DEL', KEYS[5])
+redis.call('DEL', KEYS[3])
+redis.call('HSET', KEYS[3], 'id', id, 'state', 'running', 'started', ARGV[1], 'by', ARGV[2])
+redis.call('XADD', KEYS[6], '*', 'kind', 'run_start', 'outlet', ARGV[3], 'round', id,
+           'started', ARGV[1], 'by', ARGV[2])
+return {1, tostring(id)}
+"""
+# KEYS: requests, inflight, round, stream. ARGV: now, worker, outlet
+_FINISH = """
+if redis.call('ZCARD', KEYS[1]) > 0 or redis.call('HLEN', KEYS[2]) > 0 then return 0 end
+if redis.call('HGET', KEYS[3], 'state') ~= 'running' then return 2 end
+redis.call('HSET', KEYS[3], 'state', 'done', 'finished', ARGV[1])
+redis.call('XADD', KEYS[4], '*', 'kind', 'run_end', 'outlet', ARGV[3],
+           'round', redis.call('HGET', KEYS[3], 'id'), 'finished', ARGV[1], 'by', ARGV[2])
+return 1
+"""
+
+
+class Frontier:
+    """One worker's handle on one outlet's shared queue, leases and rounds."""
+
+    def __init__(self, server: redis.Redis, outlet: str, worker_id: str) -> None:
+        self.server = server
+        self.keys = keys.OutletKeys(outlet)
+        self.worker_id = worker_id
+        self.round_id: str | None = None
+        self._serial = 0
+        self._pop = server.register_script(_POP)
+        self._requeue = server.register_script(_REQUEUE)
+        self._begin = server.register_script(_BEGIN)
+        self._finish = server.register_script(_FINISH)
+
+    # --- requests ----------------------------------------------------------------------------
+    def pop(self) -> tuple[str, bytes] | None:
+        """The next request (encoded) and its lease token, or None when the queue is empty."""
+        self._serial += 1
+        token = f"{self.worker_id}#{self._serial}"
+        k = self.keys
+        data = self._pop(keys=[k.requests, k.inflight, k.owners], args=[self.worker_id, token])
+        return (token, data) if data else None
+
+    def push(self, data: bytes, score: float, release: str | None = None) -> None:
+        """Queue an encoded request; `release`: the lease it replaces (a redirect, a retry)."""
+        pipe = self.server.pipeline(transaction=True)
+        pipe.zadd(self.keys.requests, {data: score})
+        if release:
+            pipe.hdel(self.keys.inflight, release).hdel(self.keys.owners, release)
+        pipe.execute()
+
+    def release(self, token: str) -> None:
+        pipe = self.server.pipeline(transaction=True)
+        pipe.hdel(self.keys.inflight, token).hdel(self.keys.owners, token)
+        pipe.execute()
+
+    def requeue_dead(self) -> int:
+        """Return the leases of workers that stopped beating to the queue."""
+        return self._requeue(keys=self._lease_keys(), args=["", f"{keys.PREFIX}:worker:"])
+
+    def requeue_mine(self) -> int:
+        """Return this worker's leases to the queue (it is closing, or idle with a lease left)."""
+        return self._requeue(keys=self._lease_keys(), args=[self.worker_id, ""])
+
+    def _lease_keys(self) -> list[str]:
+        return [self.keys.requests, self.keys.inflight, self.keys.owners]
+
+    def mine(self) -> int:
+        prefix = f"{self.worker_id}|".encode()
+        return sum(1 for v in self.server.hvals(self.keys.owners) if v.startswith(prefix))
+
+    def depth(self) -> tuple[int, int]:
+        """(queued, in flight) requests."""
+        pipe = self.server.pipeline(transaction=False)
+        pipe.zcard(self.keys.requests).hlen(self.keys.inflight)
+        queued, inflight = pipe.execute()
+        return queued, inflight
+
+    # --- rounds ------------------------------------------------------------------------------
+    def begin_round(self, now: str, config_fp: str) -> str:
+        """Join the running round ("joined"), or start one ("started": this worker seeds the
+        entry points); "refused" when the running round uses another config of the outlet."""
+        k = self.keys
+        verdict, round_id = self._begin(
+            keys=[k.requests, k.inflight, k.round, k.round_seq, k.dupefilter, keys.STREAM,
+                  k.config],
+            args=[now, self.worker_id, k.outlet, config_fp])
+        self.round_id = keys.text(round_id)
+        return ("joined", "started", "refused")[int(verdict)]
+
+    def finish_round(self, now: str) -> int:
+        """0: work remains (queued or leased); 1: this call ended the round; 2: already over."""
+        k = self.keys
+        return int(self._finish(keys=[k.requests, k.inflight, k.round, keys.STREAM],
+                                args=[now, self.worker_id, k.outlet]))
+
+    def add_stats(self, deltas: dict[str, float]) -> None:
+        if not deltas or self.round_id is None:
+            return
+        pipe = self.server.pipeline(transaction=False)
+        key = self.keys.stats(self.round_id)
+        for name, value in deltas.items():
+            pipe.hincrbyfloat(key, name, value)
+        pipe.expire(key, 30 * 86400)
+        pipe.execute()
+
+
+class SharedScheduler(Scheduler):
+    """scrapy-redis's scheduler (shared priority queue, shared duplicate filter) taking requests
+    under a lease. Settings: those of scrapy-redis; the worker sets the keys per outlet."""
+
+    def open(self, spider: Any) -> None:
+        super().open(spider)
+        self.frontier: Frontier = spider.frontier
+
+    def close(self, reason: str) -> None:
+        # The queue and the duplicate filter are shared: never flushed by one worker. Requests
+        # this worker still held (a shutdown mid-crawl) go back for the others.
+        self.frontier.requeue_mine()
+
+    def enqueue_request(self, request: Any) -> bool:
+        replaced = request.meta.pop("rasad_lease", None)  # a redirect or retry of a leased one
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            if replaced:
+                self.frontier.release(replaced)
+            return False
+        self.frontier.push(self.queue._encode_request(request), -request.priority, replaced)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Any:
+        taken = self.frontier.pop()
+        if taken is None:
+            return None
+        token, data = taken
+        request = self.queue._decode_request(data)
+        request.meta["rasad_lease"] = token
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+
+class ArticleDupeFilter(RFPDupeFilter):
+    """scrapy-redis's shared duplicate filter, keyed for article pages by the article's
+    canonical URL (the outlet's url_rules), as the single-process spider's `scheduled` set is:
+    two workers reaching one article by two URL shapes fetch it once."""
+
+    outlet: Any = None
+
+    @classmethod
+    def from_spider(cls, spider: Any) -> ArticleDupeFilter:
+        dupefilter = super().from_spider(spider)
+        dupefilter.outlet = spider.outlet
+        return dupefilter
+
+    def request_fingerprint(self, request: Any) -> str:
+        if self.outlet is not None and request.meta.get("rasad_kind") == "article":
+            key = canonical(request.url, self.outlet.url_rules)
+            return hashlib.sha1(f"article {key}".encode()).hexdigest()
+        return super().request_fingerprint(request)

@@ -1,0 +1,188 @@
+"""The Scrapy side of a worker (with spiders/worker.py, the spider's part): the spider
+middleware that ends a lease once a response's output is scheduled, the pipeline that pushes
+articles to the writer's stream, and the extension that beats, flushes the round's figures and
+decides when the shared crawl is over."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from twisted.internet import task
+
+from crawler.cluster import keys
+from crawler.cluster.stream import ArticleMessage
+from crawler.components.items import FoundArticle
+from crawler.components.pipelines import article_keys
+from storage.db import now_iso
+
+log = logging.getLogger(__name__)
+# The Scrapy stats that make a crawl_runs row (crawler.components.runs.run_counts); each worker
+# adds its share to the round's hash in Redis, the writer reads the sum.
+_SHARED_STATS = ("downloader/request_count", "response_received_count",
+                 "downloader/response_status_count/", "rasad/")
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(2).hex()}"
+
+
+class LeaseRelease:
+    """Spider middleware, closest to the engine: a response's lease ends once everything its
+    callback produced has been scheduled (into the shared queue) and pushed (to the stream)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LeaseRelease:
+        if not crawler.settings.get("RASAD_REDIS_URL"):
+            raise NotConfigured("not a worker")
+        return cls(crawler)
+
+    def process_spider_output(self, response: Any, result: Iterable[Any],
+                              spider: Any = None) -> Iterable[Any]:
+        try:
+            yield from result
+        finally:
+            self._release(response)
+
+    async def process_spider_output_async(self, response: Any, result: AsyncIterator[Any],
+                                          spider: Any = None) -> AsyncIterator[Any]:
+        try:
+            async for item in result:
+                yield item
+        finally:
+            self._release(response)
+
+    def _release(self, response: Any) -> None:
+        token = response.request.meta.pop("rasad_lease", None) if response.request else None
+        if token:
+            self.crawler.spider.frontier.release(token)
+
+
+class StreamPipeline:
+    """Item pipeline (worker mode): the article goes to the writer's stream, not to SQLite."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StreamPipeline:
+        if not crawler.settings.get("RASAD_REDIS_URL"):
+            raise NotConfigured("not a worker")
+        return cls(crawler)
+
+    def open_spider(self, spider: Any = None) -> None:
+        spider = spider or self.crawler.spider
+        marks = spider.frontier.server.hgetall(keys.known(spider.outlet.id))
+        spider.known.stored_marks({k.decode(): v.decode() for k, v in marks.items()})
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, FoundArticle):
+            return item
+        spider = spider or self.crawler.spider
+        article = item.article
+        key, fetched_key, aliases = article_keys(spider.outlet, article, item.urls)
+        revisit_for = spider.known.taken(aliases | {key})
+        article.canonical_url = key
+        frontier = spider.frontier
+        message = ArticleMessage(spider.outlet.id, frontier.round_id or "", article, key,
+                                 fetched_key, sorted(aliases), revisit_for)
+        frontier.server.xadd(keys.STREAM, message.fields(frontier.worker_id))
+        spider.known.stored(aliases | {key}, max(now_iso(), revisit_for or ""))
+        self.crawler.stats.inc_value("rasad/articles/pushed")
+        return item
+
+
+class WorkerExtension:
+    """Heartbeat, the round's figures, and the end of the shared crawl (spider_idle)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.ttl = crawler.settings.getfloat("RASAD_WORKER_TTL")
+        self.flushed: dict[str, float] = {}
+        self.loop: task.LoopingCall | None = None
+        self.last_requeue = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WorkerExtension:
+        if not crawler.settings.get("RASAD_REDIS_URL"):
+            raise NotConfigured("not a worker")
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        self.spider = spider
+        _OPEN.add(id(self))
+        self.beat()
+        self.loop = task.LoopingCall(self.beat)
+        self.loop.start(1.0, now=False)
+
+    def beat(self) -> None:
+        frontier = self.spider.frontier
+        now = time.time()
+        info = {"pid": os.getpid(), "host": socket.gethostname()}
+        pipe = frontier.server.pipeline(transaction=False)
+        pipe.set(keys.worker_key(frontier.worker_id), json.dumps(info), px=int(self.ttl * 1000))
+        pipe.zadd(keys.WORKERS, {frontier.worker_id: now})
+        pipe.execute()
+        self.flush_stats()
+        if now - self.last_requeue >= self.ttl / 2:
+            self.last_requeue = now
+            self._requeue_dead()
+
+    def _requeue_dead(self) -> None:
+        returned = self.spider.frontier.requeue_dead()
+        if returned:
+            log.warning("%s: %d request(s) of a worker that stopped went back to the queue",
+                        self.spider.name, returned)
+            self.crawler.stats.inc_value("rasad/cluster/requeued", returned)
+
+    def flush_stats(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        deltas = {}
+        for name, value in stats.items():
+            if isinstance(value, int | float) and name.startswith(_SHARED_STATS):
+                delta = value - self.flushed.get(name, 0)
+                if delta:
+                    deltas[name] = delta
+                    self.flushed[name] = value
+        self.spider.frontier.add_stats(deltas)
+
+    def spider_idle(self, spider: Any) -> None:
+        frontier = spider.frontier
+        if self.crawler.stats.get_value("rasad/cluster/refused"):
+            raise CloseSpider("config_mismatch")
+        self._requeue_dead()
+        # Idle means nothing of ours is downloading or being processed: a lease still held is
+        # one no code path released. Re-queue it rather than lose the page (fetching it twice
+        # is harmless), and count it: tests require zero.
+        leaked = frontier.requeue_mine()
+        if leaked:
+            log.warning("%s: %d lease(s) left while idle went back to the queue",
+                        spider.name, leaked)
+            self.crawler.stats.inc_value("rasad/cluster/leaked", leaked)
+        self.flush_stats()
+        if frontier.finish_round(now_iso()) == 0:
+            raise DontCloseSpider  # queued work (ours to take) or other workers' leases
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.flush_stats()
+        _OPEN.discard(id(self))
+        if not _OPEN:  # the process's last outlet: this worker is gone, not dead
+            spider.frontier.server.delete(keys.worker_key(spider.frontier.worker_id))
+
+
+_OPEN: set[int] = set()  # the open outlets' extensions of this process (one heartbeat key)

@@ -1,0 +1,64 @@
+"""Extraction time on hostile pages (issue 10): each about 2 MB of markup that broke or stalled
+extraction before — long comment runs, 150k tiny elements, a megabyte-long line, 100k
+attributes on one tag, 50k nested divs, one invalid byte in a UTF-8 page. Each page must give
+its article in under a second of CPU.
+
+    python -m crawler.dev.bench.hostile       # or: make bench (section "hostile")
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+from crawler.extract import extract_page
+
+LIMIT_MS = 1000.0
+PARA = ("<p>The defence ministers met in Tashkent on {i} to sign a security cooperation "
+        "agreement covering training, border protection and counter-terrorism drills.</p>")
+
+
+def _paras(n: int) -> str:
+    return "".join(PARA.format(i=f"day {i}") for i in range(n))
+
+
+def _page(body: str, tail: str = "</body></html>") -> bytes:
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Security pact signed"
+            f"</title></head><body><article><h1>Security pact signed</h1>{body}</article>"
+            f"{tail}").encode()
+
+
+PAGES: dict[str, Callable[[], bytes]] = {
+    "200k leading comments": lambda: b"<!-- c -->" * 200_000 + _page(_paras(5)),
+    "150k tiny elements": lambda: _page("<span>x</span>" * 150_000 + _paras(5)),
+    "a 2 MB line": lambda: _page("<p>" + "word " * 400_000 + "</p>" + _paras(5)),
+    "100k attributes": lambda: _page("<div " + " ".join(f"a{i}='v'" for i in range(100_000))
+                                     + ">" + _paras(5) + "</div>"),
+    "50k nested divs": lambda: _page("<div>" * 50_000 + _paras(5) + "</div>" * 50_000),
+    "50k unclosed divs": lambda: _page("<div>" * 50_000 + _paras(5), tail=""),
+    "bad byte in UTF-8": lambda: _page(_paras(5) + "<p>" + "نص عربي " * 200_000 + "</p>")
+    .replace("نص".encode(), "نص".encode() + b"\xff", 1),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    extract_page(_page(_paras(3)), "https://example.com/")  # imports, caches
+    worst = 0.0
+    print(f"{'page':<24}{'MB':>6}{'cpu ms':>9}{'wall ms':>9}  reason")
+    for name, make in PAGES.items():
+        data = make()
+        start, cpu = time.perf_counter(), time.process_time()
+        result = extract_page(data, "https://example.com/news/pact")
+        cpu_ms = (time.process_time() - cpu) * 1000
+        wall_ms = (time.perf_counter() - start) * 1000
+        worst = max(worst, cpu_ms)
+        ok = result.article is not None and "Tashkent" in result.article.body
+        print(f"{name:<24}{len(data) / 1e6:>6.2f}{cpu_ms:>9.0f}{wall_ms:>9.0f}  "
+              f"{result.reason}{'' if ok else ' (article text lost)'}")
+    print(f"slowest {worst:.0f} ms CPU; target < {LIMIT_MS:.0f} ms: "
+          f"{'met' if worst < LIMIT_MS else 'NOT met'}")
+    return 0 if worst < LIMIT_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

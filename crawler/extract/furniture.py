@@ -1,0 +1,67 @@
+"""Page furniture recognised by its structure, whatever its class names.
+
+A newsletter box is a small block around a form; related-post lists, share bars and tag lines
+are blocks whose text is mostly link text; asides and navs say what they are. The generic pass
+(trafilatura) keeps some of these when a site's class names give it no hint; lines that are
+exactly the text of such a block are dropped from its output.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from crawler.extract.text import SKIP_TAGS, block_lines, line_key
+
+_CONTROLS = frozenset(("input", "button", "select", "textarea"))
+BLOCKS = frozenset("ul ol div p section li dl table aside nav form header footer".split())
+LINK_SHARE = 0.6  # of a block's text in links: a list of links, not prose with a link in it
+SMALL_BOX = 300  # characters: a form's surrounding block up to this size is the form's widget
+# An aside, nav or form this big is a layout wrapper (ASP.NET pages sit in one <form>).
+WRAPPER = 2000
+
+
+def furniture(root: etree._Element) -> list[etree._Element]:
+    """Outermost furniture blocks under `root`, in document order, found in one pass."""
+    text_len: dict[etree._Element, int] = {}
+    link_len: dict[etree._Element, int] = {}
+    has_control: set[etree._Element] = set()
+    found: list[etree._Element] = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if event == "start":
+            if tag in SKIP_TAGS and tag not in _CONTROLS:
+                walker.skip_subtree()
+            continue
+        own = len((el.text or "").strip()) if tag not in SKIP_TAGS else 0
+        total = own + text_len.pop(el, 0)
+        links = total if tag == "a" else link_len.pop(el, 0)
+        control = el in has_control or tag in _CONTROLS
+        has_control.discard(el)
+        if tag in BLOCKS and (
+                (tag in ("aside", "nav", "form") and total < WRAPPER)
+                or (control and total < SMALL_BOX)
+                or (total and links >= LINK_SHARE * total)):
+            found.append(el)
+        parent = el.getparent()
+        if parent is not None:
+            tail = len((el.tail or "").strip())
+            text_len[parent] = text_len.get(parent, 0) + total + tail
+            link_len[parent] = link_len.get(parent, 0) + links
+            if control and total < SMALL_BOX:
+                has_control.add(parent)
+    chosen = set(found)
+    return [el for el in found if not any(a in chosen for a in el.iterancestors())]
+
+
+def furniture_keys(root: etree._Element) -> set[str]:
+    """The `line_key` of every line of every furniture block."""
+    keys: set[str] = set()
+    for el in furniture(root):
+        keys.update(k for line in block_lines(el) if (k := line_key(line)))
+        # A list item's lines as one (trafilatura prints "- headline teaser" on one line).
+        for item in (el, *el.iter("li")):
+            keys.add(line_key(" ".join(block_lines(item))))
+    keys.discard("")
+    return keys

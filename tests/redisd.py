@@ -1,0 +1,117 @@
+"""A real redis-server for the worker-mode tests: a free loopback port, a temporary directory,
+append-only persistence on (so a restart keeps the frontier), stopped at the end."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import redis
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    def __init__(self, folder: Path) -> None:
+        exe = shutil.which("redis-server")
+        assert exe, "Debian's redis-server is needed (make test installs it: apt-get install " \
+                    "redis-server)"
+        self.exe = exe
+        self.folder = folder
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+    def start(self) -> RedisServer:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [self.exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+             str(self.folder), "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+             "--daemonize", "no", "--logfile", str(self.folder / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if self.client().ping():
+                    return self
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError(f"redis-server did not start: {self.folder}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """A clean shutdown (the append-only file is complete)."""
+        if self.proc is None:
+            return
+        try:
+            self.client().shutdown(nosave=False)
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it exits
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def spawn(*args: str, env: dict[str, str] | None = None,
+          log: Path | None = None) -> subprocess.Popen[str]:
+    """`rasad ARGS` as a child process (stdout captured, stderr to `log` or discarded)."""
+    import os
+    import sys
+
+    exe = Path(sys.executable).parent / "rasad"
+    err = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - owned by the child
+    return subprocess.Popen([str(exe), *args], stdout=subprocess.PIPE, stderr=err, text=True,
+                            cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def cluster_status(url: str, config: Path) -> dict:
+    """What `rasad status --redis URL --json` prints, read in this process (polling through the
+    command would spend a process start-up per look)."""
+    from crawler.cluster import keys
+    from crawler.cluster.status import facts
+    from crawler.config.outlets import load_config
+
+    return facts(keys.connect(url), list(load_config(config).outlets))
+
+
+def wait_written(url: str, config: Path, done: Callable[[dict], bool],
+                 timeout: float = 120) -> dict:
+    """Poll `rasad status --redis --json` until `done(status)`; the last status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = cluster_status(url, config)
+        if done(status):
+            return status
+        assert time.monotonic() < deadline, f"timed out; last status: {status}"
+        time.sleep(0.3)
+
+
+def drained(status: dict) -> bool:
+    w = status["writer"]
+    return w["waiting"] == 0 and w["pending"] == 0 and w["lag_s"] is None and \
+        all(o["state"] == "done" for o in status["outlets"])
