@@ -17,10 +17,11 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
+from crawler.components import workers
 from crawler.components.items import FoundArticle
+from crawler.components.pipelines import listener_paths
 from crawler.components.storefail import StoreClosed
 from crawler.config.outlets import Config, Outlet, load_config, parse_origins
-from crawler.extract import extract_page
 from crawler.guard.middleware import RequestRefused
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
@@ -64,6 +65,9 @@ class OutletSpider(scrapy.Spider):
         # Filled from the store by the storage pipeline when the crawl opens (with revisit marks).
         spider.known = KnownUrls()
         spider.scheduled: set[str] = set()
+        spider._workers = workers.worker_count(crawler.settings.get("RASAD_WORKERS"))
+        spider._listeners = workers.listener_jobs(listener_paths(crawler.settings),
+                                                  crawler.settings)
         return spider
 
     # --- entry points ------------------------------------------------------------------------
@@ -190,7 +194,9 @@ class OutletSpider(scrapy.Spider):
         if key in self.scheduled:
             return
         self.scheduled.add(key)
-        yield self._request(url, "article")
+        # `scheduled` already keeps one request per article key (a stronger test than Scrapy's
+        # fingerprints): no fingerprint per article to compute and keep for the whole crawl.
+        yield self._request(url, "article", dont_filter=True)
 
     def _maybe_gunzip(self, response: Response) -> bytes:
         body = response.body
@@ -203,13 +209,17 @@ class OutletSpider(scrapy.Spider):
         return body
 
     # --- articles ----------------------------------------------------------------------------
-    def parse_article(self, response: Response, **kwargs: Any) -> Iterable[FoundArticle]:
+    async def parse_article(self, response: Response, **kwargs: Any
+                            ) -> AsyncIterator[FoundArticle]:
         self._inc("pages/article")
-        headers = response.headers.to_unicode_dict()
-        article, reason, _theme, drift = extract_page(
-            response.body, response.url, headers=dict(headers), rules=self.outlet.extract,
-            outlet=self.outlet.id, first_seen=now_iso(),  # flags a date long after we met it
-        )
+        job = workers.PageJob(
+            response.body, response.url, dict(response.headers.to_unicode_dict()),
+            self.outlet.extract, self.outlet.id,
+            now_iso(),  # first_seen: flags a date long after we met it
+            self._listeners)
+        # Extraction and the store listeners' CPU work, in a worker process (RASAD_WORKERS).
+        done = await workers.run(job, self._workers)
+        article, reason, drift = done.article, done.reason, done.drift
         self._inc(f"extract/{reason}")
         if drift is not None:
             # The rules did not fit this page (see crawler/extract/check.py): counted, and the
@@ -225,7 +235,7 @@ class OutletSpider(scrapy.Spider):
         if article.published:
             self._inc("pages/with_date")  # health: a layout change often loses the date first
         urls = [*response.meta.get("redirect_urls", []), response.request.url, response.url]
-        yield FoundArticle(article=article, urls=urls)
+        yield FoundArticle(article=article, urls=urls, text=done.text, prepared=done.prepared)
 
     def on_error(self, failure: Failure) -> None:
         if failure.check(RequestRefused, StoreClosed):

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -77,7 +77,14 @@ class ArticleListener(Protocol):
     - "updated": a stored article's text changed materially (RASAD_MATERIAL_CHANGE): re-index,
       and an alert may fire again;
     - "revised": its text changed below that threshold: re-index, do not alert again.
-    An unchanged refetch ("duplicate") calls no listener."""
+    An unchanged refetch ("duplicate") calls no listener.
+
+    A listener may also have a static `prepare(article, context) -> value`: the part of its
+    work that needs no database (topic verdicts, index words), which the crawl runs in a worker
+    process (crawler/components/workers.py), with `context` from its static
+    `prepare_context(settings)` if it has one (e.g. which topics file). The store then passes
+    that value as `article_written(..., prepared=value)`; without one the listener computes it
+    itself."""
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
@@ -98,35 +105,44 @@ class ArticleStore:
     def __init__(
         self, db: sqlite_utils.Database, listeners: Sequence[ArticleListener] = (),
         material_change: float = DEFAULT_MATERIAL_CHANGE,
+        *, cache_kib: int = 32768, mmap_bytes: int = 2147483648,
     ) -> None:
         self.db = db
         self.listeners = list(listeners)
         self.material_change = material_change
         self.bands = BandIndex(db.conn)  # near-duplicate index; its recent level in memory
         # Band and URL probes read pages all over a large file: keep the interior pages cached
-        # and read the rest through mmap (no read() call per page).
-        db.conn.execute("PRAGMA cache_size = -32768")
-        db.conn.execute("PRAGMA mmap_size = 2147483648")
+        # and read the rest through mmap (no read() call per page). Both count in the process's
+        # resident memory as the file grows: a crawl asks for less (crawler/components/
+        # pipelines.py) so its footprint stays flat; bulk loads keep these.
+        db.conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+        db.conn.execute(f"PRAGMA mmap_size = {int(mmap_bytes)}")
 
     def add(
         self, article: Article, key: str, aliases: Iterable[str] = (), run_id: int | None = None,
         *, fetched_key: str | None = None, source_modified: str | None = None,
+        text: Text | None = None, prepared: Sequence[Any] | None = None,
     ) -> AddResult:
         """Store `article` under canonical `key` with its URL `aliases`, in one transaction.
 
         `fetched_key` is the canonical form of the URL actually fetched, when `key` came from
         the page's own canonical link: if that link names a stored article with an unrelated
         text, the link is wrong and the page is stored under `fetched_key` instead.
-        `source_modified` is the sitemap/feed date that made the spider refetch the page."""
-        text = Text.of(article.body)  # CPU work before taking the write lock
+        `source_modified` is the sitemap/feed date that made the spider refetch the page.
+        `text` (`Text.of(article.body)`) and `prepared` (the listeners' `prepare(article)`
+        values, in listener order, None where a listener has none) may come computed already,
+        from a worker process; whatever is missing is computed here."""
+        text = text or Text.of(article.body)  # CPU work before taking the write lock
         with transaction(self.db) as conn:
             return self.write(conn, article, key, aliases, run_id=run_id, text=text,
-                              fetched_key=fetched_key, source_modified=source_modified)
+                              fetched_key=fetched_key, source_modified=source_modified,
+                              prepared=prepared)
 
     def write(
         self, conn: sqlite3.Connection, article: Article, key: str, aliases: Iterable[str] = (),
         *, run_id: int | None = None, text: Text | None = None, fetched_key: str | None = None,
         source_modified: str | None = None, seen: str | None = None,
+        prepared: Sequence[Any] | None = None,
     ) -> AddResult:
         """`add()` inside the caller's transaction (bulk loads write many articles per one)."""
         seen = seen or now_iso()
@@ -142,9 +158,11 @@ class ArticleStore:
             if story is not None and story.exact and story.outlet == article.outlet:
                 found = story.article_id  # the same text under another URL: the same article
         if found is None:
-            result = self._insert(conn, article, key, text, story, run_id, seen, source_modified)
+            result = self._insert(conn, article, key, text, story, run_id, seen, source_modified,
+                                  prepared)
         else:
-            result = self._refetched(conn, found, article, text, run_id, seen, source_modified)
+            result = self._refetched(conn, found, article, text, run_id, seen, source_modified,
+                                     prepared)
         conn.executemany(
             "INSERT INTO article_urls (url, article_id, outlet, first_seen) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(url) DO NOTHING",
@@ -177,7 +195,7 @@ class ArticleStore:
 
     def _insert(self, conn: sqlite3.Connection, article: Article, key: str, text: Text,
                 story: Match | None, run_id: int | None, seen: str,
-                source_modified: str | None) -> AddResult:
+                source_modified: str | None, prepared: Sequence[Any] | None = None) -> AddResult:
         row = _row(article, text, seen, canonical_url=key, first_seen=seen, run_id=run_id,
                    story_id=story.story_id if story else None, version=1, updated=None,
                    source_modified=source_modified)
@@ -186,17 +204,19 @@ class ArticleStore:
         if inserted is None:  # the key is stored but was not among article_urls: same article
             existing = conn.execute("SELECT id FROM articles WHERE canonical_url = ?",
                                     (key,)).fetchone()[0]
-            return self._refetched(conn, existing, article, text, run_id, seen, source_modified)
+            return self._refetched(conn, existing, article, text, run_id, seen, source_modified,
+                                   prepared)
         article_id = inserted[0]
         story_id = story.story_id if story else article_id
         if story is None:
             conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
         self.bands.add(conn, article_id, text.signature)
-        self._notify(conn, article_id, article, "new")
+        self._notify(conn, article_id, article, "new", prepared)
         return AddResult(article_id, "new", story_id, 1)
 
     def _refetched(self, conn: sqlite3.Connection, article_id: int, article: Article, text: Text,
-                   run_id: int | None, seen: str, source_modified: str | None) -> AddResult:
+                   run_id: int | None, seen: str, source_modified: str | None,
+                   prepared: Sequence[Any] | None = None) -> AddResult:
         """A stored article met again: the same text (duplicate) or a new version."""
         old = conn.execute(
             "SELECT content_hash, title, body, version, fingerprint, story_id, first_seen, run_id "
@@ -209,7 +229,8 @@ class ArticleStore:
                 "max(coalesce(source_modified, ''), coalesce(?, '')) WHERE id = ?",
                 (seen, seen, source_modified, article_id))
             return AddResult(article_id, "duplicate", story_id, old[3])
-        change = versions.measure(fp.normalized_tokens(old[2]), text.words)
+        words = text.words if text.words is not None else fp.normalized_tokens(article.body)
+        change = versions.measure(fp.normalized_tokens(old[2]), words)
         material = change.changed >= self.material_change
         version = old[3] + 1
         if old[3] == 1:  # the first change: keep the text first stored as version 1
@@ -221,13 +242,19 @@ class ArticleStore:
         conn.execute(_UPDATE, [*(row[c] for c in _UPDATED), article_id])
         self.bands.replace(conn, article_id, old[4], text.signature)
         status = "updated" if material else "revised"
-        self._notify(conn, article_id, article, status)
+        self._notify(conn, article_id, article, status, prepared)
         return AddResult(article_id, status, story_id, version, change.changed)
 
     def _notify(self, conn: sqlite3.Connection, article_id: int, article: Article,
-                status: str) -> None:
-        for listener in self.listeners:
-            listener.article_written(conn, article_id, article, status)
+                status: str, prepared: Sequence[Any] | None = None) -> None:
+        prepared = prepared or ()
+        for i, listener in enumerate(self.listeners):
+            value = prepared[i] if i < len(prepared) else None
+            if value is None:
+                listener.article_written(conn, article_id, article, status)
+            else:
+                listener.article_written(  # type: ignore[call-arg]
+                    conn, article_id, article, status, prepared=value)
 
     # --- upkeep and reads -------------------------------------------------------------------
     def backfill(self, batch: int = 500) -> int:

@@ -19,6 +19,7 @@ articles look alike; trigrams punish light edits too hard. Measured in tests/tes
 from __future__ import annotations
 
 import hashlib
+import operator
 import random
 from array import array
 from collections.abc import Sequence
@@ -102,7 +103,9 @@ def similarity(a: bytes, b: bytes) -> float:
     sa, sb = array("I"), array("I")
     sa.frombytes(a)
     sb.frombytes(b)
-    return sum(x == y for x, y in zip(sa, sb, strict=True)) / SIGNATURE_SIZE
+    if len(sa) != len(sb):
+        raise ValueError("signatures of different sizes")
+    return sum(map(operator.eq, sa, sb)) / SIGNATURE_SIZE
 
 
 @lru_cache(maxsize=4096)  # a new article's keys are needed for its lookup, then its indexing

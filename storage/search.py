@@ -46,10 +46,12 @@ _DELETE = ("INSERT INTO articles_fts (articles_fts, rowid, title, body, title_k,
            "VALUES ('delete', ?, ?, ?, ?, ?)")
 
 
-def index_article(conn: sqlite3.Connection, article_id: int) -> None:
+def index_article(conn: sqlite3.Connection, article_id: int,
+                  known: tuple[str, str, tuple[str, str, str, str]] | None = None) -> None:
     """Bring one article's index row up to date with its stored text (inside the caller's
     transaction). search_pending says what the index holds now (see 0004_search_contentless.sql);
-    no pending row means it is already up to date."""
+    no pending row means it is already up to date. `known` = (title, body, their
+    `index_columns`) computed beforehand, used when the stored text is that one."""
     pending = conn.execute("SELECT indexed, title, body FROM search_pending WHERE article_id = ?",
                            (article_id,)).fetchone()
     if pending is None:
@@ -60,7 +62,9 @@ def index_article(conn: sqlite3.Connection, article_id: int) -> None:
     current = conn.execute("SELECT title, body FROM articles WHERE id = ?",
                            (article_id,)).fetchone()
     if current is not None:
-        conn.execute(_INSERT, (article_id, *index_columns(*current)))
+        columns = known[2] if known and (known[0], known[1]) == current else \
+            index_columns(*current)
+        conn.execute(_INSERT, (article_id, *columns))
     conn.execute("DELETE FROM search_pending WHERE article_id = ?", (article_id,))
 
 
@@ -69,10 +73,17 @@ class SearchListener:
     It reads the stored row, not `article`, so it is right whether it runs before or after an
     update of the row (the triggers record what the index holds either way)."""
 
+    @staticmethod
+    def prepare(article: Article, context: object = None) -> tuple[str, str, str, str]:
+        """The index words of the article (a crawl's worker process computes them)."""
+        return index_columns(article.title, article.body)
+
     def article_written(
-        self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
+        self, conn: sqlite3.Connection, article_id: int, article: Article, status: str,
+        prepared: tuple[str, str, str, str] | None = None,
     ) -> None:
-        index_article(conn, article_id)
+        index_article(conn, article_id,
+                      (article.title, article.body, prepared) if prepared else None)
 
 
 def catch_up(db: sqlite_utils.Database, batch: int = _BATCH) -> int:

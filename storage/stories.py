@@ -19,7 +19,7 @@ MAX_CANDIDATES = 100
 class Text:
     """What deduplication needs of one body, computed once, outside the write lock."""
 
-    words: list[str]
+    words: list[str] | None  # None: dropped to travel light (`compact`); recomputed if needed
     hash: str
     signature: bytes | None  # None: too short to compare
 
@@ -27,6 +27,11 @@ class Text:
     def of(cls, body: str) -> Text:
         words = fp.normalized_tokens(body)
         return cls(words, fp.content_hash(words), fp.signature(words))
+
+    def compact(self) -> Text:
+        """Without the word list: what a worker process sends back (only a changed text of a
+        stored article needs the words again)."""
+        return Text(None, self.hash, self.signature)
 
 
 @dataclass(frozen=True)

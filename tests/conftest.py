@@ -41,9 +41,9 @@ def rasad(*args: str, check: bool = True, env: dict | None = None,
     return proc
 
 
-def crawl_mirror(mirror: object, db: Path, *extra: str) -> list[dict]:
+def crawl_mirror(mirror: object, db: Path, *extra: str, env: dict | None = None) -> list[dict]:
     proc = rasad("crawl", "--config", str(MIRROR_CONFIG), *origin_args(mirror),
-                 "--db", str(db), "--json", *extra)
+                 "--db", str(db), "--json", *extra, env=env)
     return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
 
 

@@ -172,7 +172,10 @@ def test_lock_taken_in_the_middle_of_the_crawl(stored: Path, tmp_path: Path) -> 
 
     with HostileOutlet(good_articles=30, on_request=take_lock) as outlet:
         try:
-            proc = crawl(outlet, db, env={"RASAD_BUSY_TIMEOUT": "1"})
+            # Extraction in the crawl process: the first articles are then written before the
+            # 5th request, as this test needs (with worker processes the first write can come
+            # after it, and the crawl then stops with nothing stored, as it should).
+            proc = crawl(outlet, db, env={"RASAD_BUSY_TIMEOUT": "1", "RASAD_WORKERS": "0"})
         finally:
             if "holder" in lock:
                 lock["holder"].execute("ROLLBACK")

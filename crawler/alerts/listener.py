@@ -22,17 +22,23 @@ _lock = threading.Lock()
 _topics_cache: dict[tuple[str, float], dict[str, Any]] = {}
 
 
-def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
-    """Compiled topics, once per process and file version (a crawl opens one store per outlet)."""
-    from crawler.topics import load_topics
+def topics_source(path: str | Path | None = None) -> tuple[str, float]:
+    """Which topics file (path, mtime) `load_topics_cached(path)` compiles."""
     from crawler.topics.rules import DEFAULT_TOPICS
 
     p = Path(path or DEFAULT_TOPICS)
-    key = (str(p.resolve()), p.stat().st_mtime if p.exists() else 0.0)
+    return (str(p.resolve()), p.stat().st_mtime if p.exists() else 0.0)
+
+
+def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
+    """Compiled topics, once per process and file version (a crawl opens one store per outlet)."""
+    from crawler.topics import load_topics
+
+    key = topics_source(path)
     with _lock:
         if key not in _topics_cache:
             _topics_cache.clear()
-            _topics_cache[key] = load_topics(p)
+            _topics_cache[key] = load_topics(key[0])
         return _topics_cache[key]
 
 
@@ -45,19 +51,39 @@ def verdict_why(m: Any, label: str) -> dict[str, Any]:
 
 class TopicListener:
     def __init__(
-        self, topics: dict[str, Any], alerts: AlertsConfig, backfill: bool = False
+        self, topics: dict[str, Any], alerts: AlertsConfig, backfill: bool = False,
+        source: tuple[str, float] | None = None,
     ) -> None:
         self.topics = topics
         self.alerts = alerts
         self.backfill = backfill
+        self.source = source  # the topics file `prepare()` must have used, if any
         alerts.check_topics(topics)
 
+    @staticmethod
+    def prepare_context(settings: Any) -> str | None:
+        """What `prepare` needs to know: the topics file (RASAD_TOPICS)."""
+        return settings.get("RASAD_TOPICS") or None
+
+    @staticmethod
+    def prepare(article: Article, topics_path: str | None = None
+                ) -> tuple[tuple[str, float], dict[str, Any]]:
+        """Every topic's verdict, computed where no database is needed (a crawl's worker
+        process), with the topics file it came from."""
+        topics = load_topics_cached(topics_path)
+        return topics_source(topics_path), {t.id: t.match(article.title or "", article.body or "")
+                                            for t in topics.values()}
+
     def article_written(
-        self, conn: sqlite3.Connection, article_id: int, article: Article, status: str
+        self, conn: sqlite3.Connection, article_id: int, article: Article, status: str,
+        prepared: tuple[tuple[str, float], dict[str, Any]] | None = None,
     ) -> None:
+        # Verdicts from prepare() count only if they came from this listener's topics file.
+        verdicts = prepared[1] if prepared and self.source and prepared[0] == self.source \
+            and prepared[1].keys() == self.topics.keys() else {}
         matched = []
         for topic in self.topics.values():  # every topic is stored: searchable, explainable
-            m = topic.match(article.title or "", article.body or "")
+            m = verdicts.get(topic.id) or topic.match(article.title or "", article.body or "")
             record_topic(conn, article_id, topic.id, m.matched, m.score,
                          verdict_why(m, topic.label), m.countries, m.states)
             if m.matched:
@@ -82,6 +108,7 @@ class TopicListener:
     def from_crawler(cls, crawler: Any) -> TopicListener:
         """Built by the storage pipeline (RASAD_STORE_LISTENERS)."""
         settings = crawler.settings
-        return cls(load_topics_cached(settings.get("RASAD_TOPICS") or None),
+        topics_path = settings.get("RASAD_TOPICS") or None
+        return cls(load_topics_cached(topics_path),
                    load_alerts(settings.get("RASAD_ALERTS") or None),
-                   settings.getbool("RASAD_ALERT_BACKFILL"))
+                   settings.getbool("RASAD_ALERT_BACKFILL"), topics_source(topics_path))

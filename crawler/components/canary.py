@@ -19,7 +19,6 @@ from scrapy.http import Response
 
 from crawler.components import storefail
 from crawler.components.items import FoundArticle
-from crawler.extract.guard import check_bytes
 from storage.db import connect
 from storage.health import canary_url
 
@@ -58,6 +57,9 @@ class Canary:
             yield follow
 
     def _whole_page(self, response: Response) -> bool:
+        # late: importing crawler.extract (all of it, via its package) is a worker's job
+        from crawler.extract.guard import check_bytes
+
         return 200 <= response.status < 300 and \
             check_bytes(response.body, response.headers.to_unicode_dict()) is None
 

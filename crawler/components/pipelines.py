@@ -25,6 +25,8 @@ from storage.db import configure, connect, now_iso
 from storage.record import Article
 from storage.versions import parse_threshold
 
+CRAWL_CACHE_KIB = 2048  # SQLite page cache of each outlet's store connection
+
 
 class StorePipeline:
     def __init__(self, db_path: str, stats: Any, material_change: float | None = None,
@@ -33,6 +35,7 @@ class StorePipeline:
         self.stats = stats
         self.material_change = parse_threshold(material_change)
         self.listeners = list(listeners or [])
+        self.listener_paths: list[str] = []  # the listeners' setting paths (prepared values)
         self.store: ArticleStore | None = None
 
     @classmethod
@@ -44,13 +47,18 @@ class StorePipeline:
         pipeline = cls(db_path, crawler.stats,
                        parse_threshold(crawler.settings.get("RASAD_MATERIAL_CHANGE")),
                        build_listeners(crawler))
+        pipeline.listener_paths = listener_paths(crawler.settings)
         pipeline.crawler = crawler  # Scrapy ≥ 2.13 passes no spider to process_item()
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
+        # A small page cache and no mmap: each outlet's writer would otherwise keep up to
+        # 32 MB of pages and map the whole file, and the crawl's memory would grow with the
+        # store (~17 KB an article). The probes are index lookups; the OS caches the file.
         try:
             self.store = ArticleStore(connect(self.db_path), self.listeners,
-                                      material_change=self.material_change)
+                                      material_change=self.material_change,
+                                      cache_kib=CRAWL_CACHE_KIB, mmap_bytes=0)
             backfilled = self.store.backfill()  # stores from before deduplication, once
             spider = spider or self.crawler.spider
             outlet = getattr(spider, "outlet", None)
@@ -82,10 +90,12 @@ class StorePipeline:
         known = spider.known  # crawler.links.revisit.KnownUrls
         revisit_for = known.taken(aliases | {key})
         article.canonical_url = key
+        prepared = [item.prepared.get(p) for p in self.listener_paths] if item.prepared else None
         try:
             result = self.store.add(article, key, aliases,
                                     run_id=getattr(spider, "run_id", None),
-                                    fetched_key=fetched_key, source_modified=revisit_for)
+                                    fetched_key=fetched_key, source_modified=revisit_for,
+                                    text=item.text, prepared=prepared)
         except STORE_ERRORS as exc:  # rolled back: the article is not half-written
             self._close_store()
             store_failed(self.crawler, exc)
@@ -97,6 +107,11 @@ class StorePipeline:
         if result.reprint:
             self.stats.inc_value("rasad/articles/reprint")
         return item
+
+
+def listener_paths(settings: Any) -> list[str]:
+    """The paths of RASAD_STORE_LISTENERS, in order."""
+    return list(build_component_list(settings.getdict("RASAD_STORE_LISTENERS")))
 
 
 def article_keys(outlet: Outlet, article: Article,
@@ -122,5 +137,5 @@ def article_keys(outlet: Outlet, article: Article,
 
 def build_listeners(crawler: Any) -> list[ArticleListener]:
     """The store's listeners named by RASAD_STORE_LISTENERS, in order."""
-    paths = build_component_list(crawler.settings.getdict("RASAD_STORE_LISTENERS"))
-    return [build_from_crawler(load_object(path), crawler) for path in paths]
+    return [build_from_crawler(load_object(path), crawler)
+            for path in listener_paths(crawler.settings)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import scrub_url
@@ -44,13 +45,20 @@ def strip_tracking(url: str) -> str:
 
 def canonical(url: str, rules: Iterable[UrlRule] = ()) -> str:
     """The article key of `url` (see the module docstring for every rule)."""
+    return _cached(url, tuple((rule.pattern, rule.replace) for rule in rules))
+
+
+# A crawl keys the same URL several times (each listing page that links it, then the stored
+# article's aliases); bounded, so a long crawl's memory does not grow with it.
+@lru_cache(maxsize=8192)
+def _cached(url: str, rules: tuple[tuple[str, str], ...]) -> str:
     try:
         return _canonical(url, rules)
     except ValueError:  # unparseable (a broken IPv6 host…): the link itself still keys one URL
         return url.strip().split("#", 1)[0]
 
 
-def _canonical(url: str, rules: Iterable[UrlRule]) -> str:
+def _canonical(url: str, rules: tuple[tuple[str, str], ...]) -> str:
     url = strip_tracking(scrub_url(url.strip()))
     try:
         url = canonicalize_url(url, keep_fragments=False)
@@ -67,8 +75,8 @@ def _canonical(url: str, rules: Iterable[UrlRule]) -> str:
     path = _SLASHES.sub("/", parts.path) or "/"
     if len(path) > 1 and not parts.query:  # "/ar/?p=1" names a directory: keep its slash
         path = path.rstrip("/") or "/"
-    for rule in rules:
-        path = re.sub(rule.pattern, rule.replace, path)
+    for pattern, replace in rules:
+        path = re.sub(pattern, replace, path)
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
 
 

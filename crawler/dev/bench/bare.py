@@ -33,6 +33,13 @@ def main() -> None:
     concurrency = int(sys.argv[2])
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    # No request guard (crawler/guard/): it lets an outlet's spider reach only that outlet, and
+    # this spider is no outlet's.
+    middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES"),
+                   "crawler.guard.middleware.RequestGuard": None}
+    settings.setdict({"DOWNLOADER_MIDDLEWARES": middlewares,
+                      "TWISTED_DNS_RESOLVER": "scrapy.resolver.CachingThreadedResolver"},
+                     priority="cmdline")
     settings.setdict({"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "WARNING",
                       "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0,
                       "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,

@@ -1,81 +1,214 @@
-"""Crawl throughput: rasad end to end (discovery, extraction, storage) against a bare Scrapy
-fetch of exactly the pages rasad fetched, on a generated mirror of more than 1,000 articles.
-Both run as child processes, alternately, several times; medians are compared."""
+"""Crawl throughput side by side: rasad end to end (discovery, extraction, storage) against what a
+user could run instead, on one generated mirror, in one run, alternated, medians of the rounds:
+
+- ceiling: the extraction-bound rate, cores / median CPU time of rasad's extraction per page;
+- bare Scrapy fetching exactly the pages rasad fetched (same settings, nothing done with them);
+- trafilatura's command line over the article URLs rasad stored (`trafilatura -i`);
+- a plain asyncio httpx loop over those URLs with `trafilatura.extract` in a process pool.
+
+Each system is a child process measured the same way (crawler/dev/bench/measure.py): pages/s,
+CPU seconds per 1,000 articles, peak memory, cores used. Then: an unchanged re-crawl of the
+mirror (every entry point answered 304) RECRAWLS times, and rasad's peak memory on a mirror ten
+times larger (RASAD_BENCH_BIG_SCALE per outlet; 0 skips it)."""
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from crawler.dev.mirror import Mirror
+from crawler.dev.bench import measure
+from crawler.dev.mirror import Mirror, iter_pages
 
 ROOT = Path(__file__).resolve().parents[3]
 SCALE = int(os.environ.get("RASAD_BENCH_SCALE", "340"))  # per outlet, on top of the corpus
 ROUNDS = int(os.environ.get("RASAD_BENCH_ROUNDS", "3"))
-CONCURRENCY = 8  # as config/mirror.toml
+BIG_SCALE = int(os.environ.get("RASAD_BENCH_BIG_SCALE", "3300"))
+RECRAWLS = 5
+CONCURRENCY = 8  # per site, as config/mirror.toml
+CEILING_SAMPLE = 300  # article pages timed for the extraction-bound ceiling
+BIN = Path(sys.executable).parent
+_TRAFILATURA_CFG = """[DEFAULT]
+DOWNLOAD_TIMEOUT = 30
+MAX_FILE_SIZE = 20000000
+MIN_FILE_SIZE = 10
+SLEEP_TIME = 0
+USER_AGENTS =
+COOKIE =
+MAX_REDIRECTS = 2
+SSRF_PROTECTION = off
+INSECURE_SSL_FALLBACK = on
+MIN_EXTRACTED_SIZE = 250
+MIN_OUTPUT_SIZE = 1
+MIN_OUTPUT_COMM_SIZE = 1
+MAX_TREE_SIZE =
+EXTRACTION_TIMEOUT = 30
+MIN_DUPLCHECK_SIZE = 100
+MAX_REPETITIONS = 2
+EXTENSIVE_DATE_SEARCH = on
+EXTERNAL_URLS = off
+"""  # its defaults, but no 5 s sleep per request and loopback allowed (the mirror)
 
 
-def _rasad_crawl(mirror: Mirror, db: Path) -> dict:
-    origins = [a for o, u in mirror.origins.items() for a in ("--origin", f"{o}={u}")]
-    exe = Path(sys.executable).parent / "rasad"
-    out = subprocess.run(
-        [str(exe), "crawl", "--config", str(ROOT / "config" / "mirror.toml"), *origins,
-         "--db", str(db), "--json"], check=True, capture_output=True, text=True, cwd=ROOT,
-    ).stdout
-    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    import sqlite3
-
-    with sqlite3.connect(db) as conn:
-        stats = [json.loads(s) for (s,) in conn.execute("SELECT stats FROM crawl_runs")]
-    pages = sum(s.get("response_received_count", 0) for s in stats)
-    elapsed = max(s.get("elapsed_time_seconds", 0) for s in stats)
-    return {"pages": pages, "seconds": elapsed,
-            "articles": sum(r["articles_new"] for r in rows)}
+def _origin_args(mirror: Mirror) -> list[str]:
+    return [a for o, u in mirror.origins.items() for a in ("--origin", f"{o}={u}")]
 
 
-def _bare_crawl(urls_file: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "crawler.dev.bench.bare", str(urls_file),
-                          str(CONCURRENCY)], check=True, capture_output=True, text=True,
-                         cwd=ROOT).stdout
-    stats = json.loads(out.strip().splitlines()[-1])
-    return {"pages": stats.get("response_received_count", 0),
-            "seconds": stats.get("elapsed_time_seconds", 0)}
+def rasad_crawl(mirror: Mirror, db: Path, env: dict[str, str] | None = None) -> dict:
+    m = measure.run([str(BIN / "rasad"), "crawl", "--config", str(ROOT / "config" / "mirror.toml"),
+                     *_origin_args(mirror), "--db", str(db), "--json"],
+                    env={"RASAD_PROGRESS": "off", **(env or {})}, cwd=ROOT)
+    rows = [json.loads(line) for line in m.stdout.splitlines() if line.startswith("{")]
+    return {"m": m, "pages": sum(r["pages_fetched"] for r in rows),
+            "articles": sum(r["articles_new"] for r in rows),
+            "not_modified": sum(r["responses_304"] for r in rows)}
+
+
+def bare_scrapy(urls_file: Path) -> dict:
+    m = measure.run([sys.executable, "-m", "crawler.dev.bench.bare", str(urls_file),
+                     str(CONCURRENCY)], cwd=ROOT)
+    stats = json.loads(m.stdout.strip().splitlines()[-1])
+    return {"m": m, "pages": stats.get("response_received_count", 0)}
+
+
+def trafilatura_cli(articles_file: Path, tmp: Path) -> dict:
+    out = tmp / f"trafilatura-{time.monotonic_ns()}"
+    cfg = tmp / "trafilatura.cfg"
+    cfg.write_text(_TRAFILATURA_CFG)
+    m = measure.run([str(BIN / "trafilatura"), "-i", str(articles_file), "-o", str(out),
+                     "--config-file", str(cfg)], cwd=tmp)
+    return {"m": m, "pages": len(articles_file.read_text().split()),
+            "articles": sum(1 for _ in out.iterdir()) if out.exists() else 0}
+
+
+def httpx_loop(articles_file: Path) -> dict:
+    m = measure.run([sys.executable, "-m", "crawler.dev.bench.httpx_loop", str(articles_file),
+                     str(CONCURRENCY)], cwd=ROOT)
+    counts = json.loads(m.stdout.strip().splitlines()[-1])
+    return {"m": m, "pages": counts["pages"], "articles": counts["articles"]}
+
+
+def extraction_ceiling(mirror: Mirror) -> dict:
+    """cores / median CPU seconds of rasad's extraction of one article page (outlet rules)."""
+    from crawler.config.outlets import load_config
+    from crawler.extract import extract_detailed
+
+    config = load_config(ROOT / "config" / "mirror.toml", mirror.origins)
+    pages = list(iter_pages(mirror.origins, scale=SCALE))
+    step = max(1, len(pages) // CEILING_SAMPLE)
+    times = []
+    for page in pages[::step]:
+        rules = config.outlets[page.outlet].extract
+        started = time.process_time()
+        extract_detailed(page.body, page.url, page.headers, rules, page.outlet)
+        times.append(time.process_time() - started)
+    cores = len(os.sched_getaffinity(0))
+    median = statistics.median(times)
+    return {"cores": cores, "ms_per_page": median * 1000, "pages_s": cores / median}
+
+
+def _summary(runs: list[dict], articles: int) -> dict:
+    def med(f):  # noqa: ANN001, ANN202
+        return statistics.median(f(r) for r in runs)
+
+    return {"pages_s": med(lambda r: r["pages"] / r["m"].wall),
+            "cpu_per_1000": med(lambda r: r["m"].cpu / max(articles, 1) * 1000),
+            "pss_mb": med(lambda r: r["m"].peak_pss_mb),
+            "rss_mb": med(lambda r: r["m"].peak_rss_mb),
+            "cores": med(lambda r: r["m"].cores),
+            "wall": med(lambda r: r["m"].wall), "runs": [r["pages"] / r["m"].wall for r in runs],
+            "articles": med(lambda r: r.get("articles", 0))}
 
 
 def run() -> dict:
-    full, bare = [], []
-    with Mirror(scale=SCALE, faults=False) as mirror, tempfile.TemporaryDirectory() as tmp:
-        total = sum(len(mirror.expected_articles(o)) for o in mirror.origins)
-        urls_file = Path(tmp) / "urls.txt"
-        for round_no in range(ROUNDS):
+    runs: dict[str, list[dict]] = {"rasad": [], "bare Scrapy": [], "trafilatura CLI": [],
+                                   "httpx + pool": []}
+    with Mirror(scale=SCALE, faults=False) as mirror, \
+            tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        mirror.reset_log()
+        first_db = tmp / "rasad-0.db"
+        runs["rasad"].append(rasad_crawl(mirror, first_db))
+        pages_file, articles_file = tmp / "pages.txt", tmp / "articles.txt"
+        pages_file.write_text("\n".join(mirror.origins[r["outlet"]] + r["path"]
+                                        for r in mirror.requests if r["path"] != "/robots.txt"))
+        with sqlite3.connect(first_db) as conn:
+            articles_file.write_text("\n".join(u for (u,) in conn.execute(
+                "SELECT url FROM articles ORDER BY id")))
+        articles = runs["rasad"][0]["articles"]
+        systems = {
+            "rasad": lambda n: rasad_crawl(mirror, tmp / f"rasad-{n}.db"),
+            "bare Scrapy": lambda n: bare_scrapy(pages_file),
+            "trafilatura CLI": lambda n: trafilatura_cli(articles_file, tmp),
+            "httpx + pool": lambda n: httpx_loop(articles_file),
+        }
+        names = list(systems)
+        for n in range(ROUNDS):
+            order = names[n % len(names):] + names[:n % len(names)]  # alternate who goes first
+            for name in order:
+                if name == "rasad" and n == 0:
+                    continue  # ran above, to learn the pages
+                runs[name].append(systems[name](n + 1))
+        ceiling = extraction_ceiling(mirror)
+        recrawls, first_request = [], []
+        for _ in range(RECRAWLS):
             mirror.reset_log()
-            result = _rasad_crawl(mirror, Path(tmp) / f"bench-{round_no}.db")
-            full.append(result)
-            if round_no == 0:
-                urls = [mirror.origins[r["outlet"]] + r["path"] for r in mirror.requests
-                        if r["path"] != "/robots.txt"]
-                urls_file.write_text("\n".join(urls))
-            bare.append(_bare_crawl(urls_file))
-    rate = [r["pages"] / r["seconds"] for r in full]
-    ceiling = [r["pages"] / r["seconds"] for r in bare]
-    return {"articles_in_mirror": total, "articles_stored": full[0]["articles"],
-            "pages": full[0]["pages"], "rasad_pages_s": statistics.median(rate),
-            "bare_pages_s": statistics.median(ceiling),
-            "ratio": statistics.median(rate) / statistics.median(ceiling),
-            "rounds": ROUNDS, "rasad_runs": rate, "bare_runs": ceiling}
+            recrawls.append(rasad_crawl(mirror, first_db))
+            times = [r["time"] for r in mirror.requests]
+            if times:  # launch to the first request the mirror saw
+                first_request.append(min(times) - recrawls[-1]["m"].started_at)
+    result = {"articles": articles, "pages": runs["rasad"][0]["pages"], "rounds": ROUNDS,
+              "ceiling": ceiling, "systems": {k: _summary(v, articles) for k, v in runs.items()},
+              "recrawl_wall": [r["m"].wall for r in recrawls], "first_request": first_request,
+              "recrawl_304": recrawls[-1]["not_modified"],
+              "recrawl_pages": recrawls[-1]["pages"]}
+    if BIG_SCALE:
+        with Mirror(scale=BIG_SCALE, faults=False) as big, \
+                tempfile.TemporaryDirectory() as tmp_name:
+            r = rasad_crawl(big, Path(tmp_name) / "big.db")
+        result["big"] = {"articles": r["articles"], "pss_mb": r["m"].peak_pss_mb,
+                         "rss_mb": r["m"].peak_rss_mb, "pages_s": r["pages"] / r["m"].wall}
+    return result
 
 
 def main() -> int:
     r = run()
-    print(f"mirror articles          {r['articles_in_mirror']}")
-    print(f"stored by rasad          {r['articles_stored']}  (pages fetched {r['pages']})")
-    print(f"rasad end to end         {r['rasad_pages_s']:8.1f} pages/s  (median of {r['rounds']}:"
-          f" {', '.join(f'{x:.0f}' for x in r['rasad_runs'])})")
-    print(f"bare Scrapy (ceiling)    {r['bare_pages_s']:8.1f} pages/s  (median of {r['rounds']}:"
-          f" {', '.join(f'{x:.0f}' for x in r['bare_runs'])})")
-    print(f"ratio rasad / ceiling    {r['ratio']:8.2f}")
+    rasad, ceiling = r["systems"]["rasad"], r["ceiling"]
+    print(f"mirror: {r['articles']} articles stored by rasad, {r['pages']} pages; medians of "
+          f"{r['rounds']} alternated rounds; {ceiling['cores']} cores (shared machine)")
+    print(f"{'system':<18}{'pages/s':>9}{'x rasad':>9}{'CPU s/1k art':>14}{'x rasad':>9}"
+          f"{'peak PSS MB':>13}{'max RSS MB':>12}{'cores':>7}")
+    for name, s in r["systems"].items():
+        print(f"{name:<18}{s['pages_s']:9.1f}{s['pages_s'] / rasad['pages_s']:9.2f}"
+              f"{s['cpu_per_1000']:14.1f}{s['cpu_per_1000'] / rasad['cpu_per_1000']:9.2f}"
+              f"{s['pss_mb']:13.0f}{s['rss_mb']:12.0f}{s['cores']:7.2f}"
+              f"   runs {', '.join(f'{x:.0f}' for x in s['runs'])}")
+    print(f"{'extraction ceiling':<18}{ceiling['pages_s']:9.1f}"
+          f"{ceiling['pages_s'] / rasad['pages_s']:9.2f}   ({ceiling['cores']} cores / "
+          f"{ceiling['ms_per_page']:.2f} ms median extraction CPU per article page)")
+    httpx = r["systems"]["httpx + pool"]
+    print(f"rasad / ceiling {rasad['pages_s'] / ceiling['pages_s']:.2f} (target >= 0.8); "
+          f"rasad / httpx + pool {rasad['pages_s'] / httpx['pages_s']:.2f} (target >= 1.2)")
+    walls = r["recrawl_wall"]
+    print(f"unchanged re-crawl: {r['recrawl_pages']} requests, {r['recrawl_304']} answered 304; "
+          f"process wall median {statistics.median(walls):.2f} s of {len(walls)} "
+          f"({', '.join(f'{w:.2f}' for w in walls)}; target < 0.7 s)")
+    if r["first_request"]:
+        print(f"first request {statistics.median(r['first_request']):.2f} s after launch "
+              f"(median of {len(r['first_request'])}; target < 0.5 s)")
+    if "big" in r:
+        b = r["big"]
+        pss, rss = b["pss_mb"] / rasad["pss_mb"], b["rss_mb"] / rasad["rss_mb"]
+        print(f"footprint: {r['articles']} articles peak PSS {rasad['pss_mb']:.0f} MB, "
+              f"max RSS {rasad['rss_mb']:.0f} MB; {b['articles']} articles peak PSS "
+              f"{b['pss_mb']:.0f} MB, max RSS {b['rss_mb']:.0f} MB (x{pss:.2f} PSS, "
+              f"x{rss:.2f} RSS; target within 1.10); {b['pages_s']:.0f} pages/s")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
