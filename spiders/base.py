@@ -194,9 +194,7 @@ class OutletSpider(scrapy.Spider):
         if key in self.scheduled:
             return
         self.scheduled.add(key)
-        # `scheduled` already keeps one request per article key (a stronger test than Scrapy's
-        # fingerprints): no fingerprint per article to compute and keep for the whole crawl.
-        yield self._request(url, "article", dont_filter=True)
+        yield self._request(url, "article")
 
     def _maybe_gunzip(self, response: Response) -> bytes:
         body = response.body

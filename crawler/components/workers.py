@@ -64,7 +64,6 @@ class PageResult:
 
 def worker_count(value: Any = None) -> int:
     """RASAD_WORKERS as a number: empty → the usable cores; 0 → no pool. ValueError if bad."""
-    value = os.environ.get(WORKERS_SETTING, "") if value is None else value
     if value in ("", None):
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
             else (os.cpu_count() or 1)
