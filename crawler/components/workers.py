@@ -2,8 +2,9 @@
 listeners can compute without the database (topic verdicts, search index words), done in a pool
 of worker processes while the crawl process keeps Scrapy's reactor and the one SQLite writer.
 
-- `RASAD_WORKERS` (setting or environment): worker processes; empty (default) = the cores this
-  process may run on; 0 = none, everything in the crawl process (as before the pool).
+- `RASAD_WORKERS` (the setting; crawler/settings.py reads the environment): worker processes;
+  empty (default) = the cores this process may run on; 0 = none, everything in the crawl
+  process (as before the pool).
 - At most `IN_FLIGHT_PER_WORKER` pages per worker are handed over at once; the spider's callback
   waits for a slot, so Scrapy's scraper holds the rest of the responses and its memory limit
   (SCRAPER_SLOT_MAX_ACTIVE_SIZE) stops the downloader: memory stays flat whatever the pace.
