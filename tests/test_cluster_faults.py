@@ -76,8 +76,9 @@ def _check_store(db: Path, mirror: object) -> int:
     return len(rows)
 
 
-# Seen once to fail (2,062 of 2,063 articles stored) in a full run on a machine at load 5-10,
-# after passing alone and in later runs; the cause is not found yet, so issue 15 stays open.
+# Seen to fail twice (2,062 of 2,063 articles stored, another article each time), both in
+# full-suite runs on a loaded machine; it passes run alone. The cause is not found yet, so
+# issue 15 stays open.
 # Not strict: it runs every time and reports XPASS/XFAIL rather than hiding a rare loss behind
 # a retry. Remove the mark once the cause is fixed.
 @pytest.mark.xfail(strict=False, reason="rare loss of one article under heavy load (issue 15)")
