@@ -12,7 +12,7 @@ from crawler.extract.check import Drift, check_body
 from crawler.extract.fallback import huge, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date
 from crawler.extract.flags import date_flags
-from crawler.extract.furniture import furniture_keys
+from crawler.extract.furniture import furniture_keys, long_line
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
 from crawler.extract.text import element_text, line_key
@@ -74,7 +74,7 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
     if not huge(root):  # a page of 100k elements is no article layout: no time for it
-        lines = _trim_furniture(lines, furniture_keys(root))
+        lines = _trim_furniture(lines, furniture_keys(root, lines))
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
@@ -97,7 +97,7 @@ def _trim_furniture(lines: list[str], furniture: set[str]) -> list[str]:
     related list trafilatura kept after the article). Furniture between article lines stays:
     there it is often part of the story (a list of links the article is about)."""
     # Only short lines: a long one found in a widget too is the article quoted by the widget.
-    keep = [i for i, line in enumerate(lines) if len(line.split()) >= 15 or len(line) > 100 or
+    keep = [i for i, line in enumerate(lines) if long_line(line) or
             line_key(line) not in furniture and not _URL_LINE.match(line)]
     if not keep:
         return lines

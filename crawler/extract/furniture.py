@@ -7,6 +7,8 @@ exactly the text of such a block are dropped from its output.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from lxml import etree
 
 from crawler.extract.text import SKIP_TAGS, block_lines, line_key
@@ -19,8 +21,9 @@ SMALL_BOX = 300  # characters: a form's surrounding block up to this size is the
 WRAPPER = 2000
 
 
-def furniture(root: etree._Element) -> list[etree._Element]:
-    """Outermost furniture blocks under `root`, in document order, found in one pass."""
+def furniture(root: etree._Element, nested: bool = False) -> list[etree._Element]:
+    """Outermost furniture blocks under `root` (every one if `nested`, inner ones first),
+    found in one pass."""
     text_len: dict[etree._Element, int] = {}
     link_len: dict[etree._Element, int] = {}
     has_control: set[etree._Element] = set()
@@ -51,17 +54,36 @@ def furniture(root: etree._Element) -> list[etree._Element]:
             link_len[parent] = link_len.get(parent, 0) + links
             if control and total < SMALL_BOX:
                 has_control.add(parent)
+    if nested:
+        return found
     chosen = set(found)
     return [el for el in found if not any(a in chosen for a in el.iterancestors())]
 
 
-def furniture_keys(root: etree._Element) -> set[str]:
-    """The `line_key` of every line of every furniture block."""
+def long_line(line: str) -> bool:
+    """A line too long to be a widget's label or teaser: article prose."""
+    return len(line.split()) >= 15 or len(line) > 100
+
+
+def furniture_keys(root: etree._Element, body: Iterable[str] = ()) -> set[str]:
+    """The `line_key` of every line of every furniture block. A block holding most of the long
+    lines of `body` is the article's own frame, not a widget (a page inside one link-heavy
+    block: its menus outweigh the article), and gives no keys; a widget quoting one teaser
+    of the article still counts."""
+    prose = {line_key(line) for line in body if long_line(line)}
     keys: set[str] = set()
-    for el in furniture(root):
-        keys.update(k for line in block_lines(el) if (k := line_key(line)))
+    taken: set[etree._Element] = set()
+    for el in reversed(furniture(root, nested=True)):  # outer blocks before inner ones
+        if taken and any(a in taken for a in el.iterancestors()):
+            continue
+        lines = block_lines(el)
+        block = {k for line in lines if (k := line_key(line))}
+        if prose and 2 * len(prose & block) > len(prose):
+            continue  # the frame: the widgets inside it are judged on their own
+        taken.add(el)
+        keys |= block
         # A list item's lines as one (trafilatura prints "- headline teaser" on one line).
         for item in (el, *el.iter("li")):
-            keys.add(line_key(" ".join(block_lines(item))))
+            keys.add(line_key(" ".join(lines if item is el else block_lines(item))))
     keys.discard("")
     return keys

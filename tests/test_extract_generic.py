@@ -1,0 +1,63 @@
+"""Sites without rules (the generic pass): behaviours measured on other projects' pages
+(issue 10), exercised on pages written here. Each page has the shape, never the text or class
+names, of what went wrong."""
+from __future__ import annotations
+
+from crawler.extract import extract_detailed
+
+URL = "https://example.org/2024/05/article"
+SENTENCE = ("The regional council approved the new water plan on {} after a long debate about "
+            "costs, reservoirs and the farmers who depend on the river in dry summers.")
+STEPS = ["Check the valves", "Close the main tap", "Drain the pipes", "Call the plumber",
+         "Note the meter reading"]
+
+
+def menu(n: int, word: str) -> str:
+    """A navigation block of `n` links: menus, mega-menus, footers."""
+    return "<ul>" + "".join(f'<li><a href="/{word}/{i}">{word} section {i}</a></li>'
+                            for i in range(n)) + "</ul>"
+
+
+def framed_page(article: str, after: str = "", end: str = "</div></body></html>") -> bytes:
+    """The whole page inside one wrapper block whose menus outweigh the article's text."""
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Water plan approved"
+            "</title></head><body><div>" + menu(120, "topic") + "<article><h1>Water plan approved"
+            "</h1>" + article + "</article>" + after + menu(120, "footer") + end).encode()
+
+
+def prose(n: int) -> str:
+    return "".join(f"<p>{SENTENCE.format(f'day {i}')}</p>" for i in range(n))
+
+
+def test_a_page_inside_one_link_heavy_block_keeps_its_closing_list() -> None:
+    """The wrapper block is mostly link text, but it holds the article: it is the article's
+    frame, not a widget, so the short list items that end the story stay."""
+    steps = "<ul>" + "".join(f"<li>{s}</li>" for s in STEPS) + "</ul>"
+    data = framed_page(prose(6) + "<p>What to do before the works start:</p>" + steps
+                       + "<p>Ready?</p>")
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok"
+    for step in STEPS:
+        assert step in article.body
+    assert "Ready?" in article.body
+
+
+def test_widgets_inside_the_frame_are_still_cut() -> None:
+    """A related-links list after the story, inside the same frame, is still furniture."""
+    related = "<div><h3>More stories</h3>" + "".join(
+        f'<div><a href="/story/{i}">Another story number {i}</a></div>' for i in range(5)) \
+        + "</div>"
+    data = framed_page(prose(6), after=related)
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok" and "day 5" in article.body
+    assert "Another story number" not in article.body
+
+
+def test_a_page_ending_on_a_stray_start_tag_is_whole() -> None:
+    """Templates leave an unclosed `<p>` after the footer; a transfer stopping exactly at the
+    end of a tag is rare, one stopping inside a tag or a paragraph is what truncation looks
+    like."""
+    article, reason = extract_detailed(framed_page(prose(6), end="</div>\n<p>"), URL)
+    assert reason == "ok" and "day 5" in article.body
+    cut = framed_page(prose(6), end="</div>\n<p>The council")
+    assert extract_detailed(cut, URL)[1] == "truncated"
