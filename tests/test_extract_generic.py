@@ -3,7 +3,8 @@
 names, of what went wrong."""
 from __future__ import annotations
 
-from crawler.extract import extract_detailed
+from crawler.extract import extract_detailed, parse_html
+from crawler.extract.furniture import drop_trailing_headings
 
 URL = "https://example.org/2024/05/article"
 SENTENCE = ("The regional council approved the new water plan on {} after a long debate about "
@@ -61,3 +62,51 @@ def test_a_page_ending_on_a_stray_start_tag_is_whole() -> None:
     assert reason == "ok" and "day 5" in article.body
     cut = framed_page(prose(6), end="</div>\n<p>The council")
     assert extract_detailed(cut, URL)[1] == "truncated"
+
+
+def plain_page(article: str) -> bytes:
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Water plan approved"
+            "</title></head><body><article><h1>Water plan approved</h1>" + article
+            + "</article></body></html>").encode()
+
+
+def test_headings_that_end_the_body_are_left_out() -> None:
+    """A heading introduces what follows; with nothing after it, it heads a section the
+    extraction left out (comments, a sign-up box), never the story. (trafilatura keeps such
+    headings on some layouts; the rule is checked on its own here.)"""
+    data = plain_page(prose(3) + "<h2>Reservoir levels</h2>" + prose(2).replace("day", "week")
+                      + "<h3>Join the discussion</h3><h3>Readers' comments</h3>")
+    root = parse_html(data)
+    story = [SENTENCE.format("day 0"), "Reservoir levels", SENTENCE.format("week 1")]
+    lines = [*story, "Join the discussion", "Readers' comments"]
+    assert drop_trailing_headings(lines, root) == story
+    assert drop_trailing_headings(["Reservoir levels"], root) == ["Reservoir levels"]
+
+
+QUOTED = "The plan keeps our farms alive through the driest summers we have seen"
+
+
+def embedded(text: str) -> str:
+    """A quoted post as embeds mark it up: a wrapper whose class says "embed"."""
+    return (f'<div class="embed"><blockquote><p>{text}</p>— A Farmer (@farmer) '
+            '<a href="https://social.example/farmer/1">May 6, 2024</a></blockquote></div>')
+
+
+def test_a_quoted_post_between_two_paragraphs_is_body() -> None:
+    data = plain_page(prose(3) + embedded(QUOTED) + prose(3).replace("day", "week"))
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok"
+    lines = article.body.split("\n")
+    assert QUOTED in lines and lines.index(QUOTED) == 3  # in its place, after day 2
+
+
+def test_pull_quotes_and_quotes_outside_the_story_stay_out() -> None:
+    """A pull quote repeats the article's own sentence; a quote in a sidebar has no kept
+    paragraph on one side of it."""
+    own = SENTENCE.format("day 1")
+    sidebar = "<aside>" + embedded(QUOTED) + "</aside>"
+    data = plain_page(prose(3) + embedded(own) + prose(3).replace("day", "week")) \
+        .replace(b"</body>", sidebar.encode() + b"</body>")
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok" and article.body.count(own) == 1
+    assert QUOTED not in article.body

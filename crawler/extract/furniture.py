@@ -87,3 +87,20 @@ def furniture_keys(root: etree._Element, body: Iterable[str] = ()) -> set[str]:
             keys.add(line_key(" ".join(lines if item is el else block_lines(item))))
     keys.discard("")
     return keys
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def drop_trailing_headings(lines: list[str], root: etree._Element) -> list[str]:
+    """`lines` without the headings that end them: a heading introduces what follows it, so one
+    with nothing after it heads a section the extraction left out (comments, a newsletter box,
+    "more stories"), never the article's own text."""
+    if not lines:
+        return lines
+    headings = {line_key(" ".join(block_lines(el))) for el in root.iter(_HEADINGS)}
+    headings.discard("")
+    end = len(lines)
+    while end > 1 and line_key(lines[end - 1]) in headings:
+        end -= 1
+    return lines[:end]
