@@ -4,7 +4,8 @@ names, of what went wrong."""
 from __future__ import annotations
 
 from crawler.extract import extract_detailed, parse_html
-from crawler.extract.furniture import drop_trailing_headings
+from crawler.extract.build import _trim_furniture
+from crawler.extract.furniture import drop_trailing_headings, furniture_keys
 
 URL = "https://example.org/2024/05/article"
 SENTENCE = ("The regional council approved the new water plan on {} after a long debate about "
@@ -110,3 +111,24 @@ def test_pull_quotes_and_quotes_outside_the_story_stay_out() -> None:
     article, reason = extract_detailed(data, URL)
     assert reason == "ok" and article.body.count(own) == 1
     assert QUOTED not in article.body
+
+
+def test_a_closing_list_of_teasers_is_cut_even_with_long_teasers() -> None:
+    """Headline links with a line of teaser each: the teasers make the items long and most of
+    their text unlinked, yet the list is "more stories", not the article's end. (trafilatura
+    drops such lists on simple pages and keeps them on some real ones, as "- " items; the
+    rule is checked on its own here.)"""
+    items = [(f"Story {i}: the reservoirs of the river valley after the summer",
+              f"Why reservoir number {i} ran dry last year") for i in range(4)]
+    teasers = "".join("<ul>" + "".join(f'<li><h3><a href="/s/{h}">{h}</a></h3><p>{t}</p></li>'
+                                       for h, t in pair) + "</ul>"
+                      for pair in (items[:2], items[2:]))
+    root = parse_html(plain_page(prose(6) + teasers))
+    story = [SENTENCE.format(f"day {i}") for i in range(6)]
+    lines = story + [f"- {h} {t}" for h, t in items]
+    assert _trim_furniture(lines, furniture_keys(root, lines)) == story
+    # Lists whose items are not links are the article's own.
+    plain = root.xpath("//ul/li/h3")
+    for h3 in plain:
+        h3[0].drop_tag()
+    assert _trim_furniture(lines, furniture_keys(root, lines)) == lines

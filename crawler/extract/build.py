@@ -98,8 +98,9 @@ def _trim_furniture(lines: list[str], furniture: set[str]) -> list[str]:
     """`lines` without the furniture lines that open or close them (a newsletter box or a
     related list trafilatura kept after the article). Furniture between article lines stays:
     there it is often part of the story (a list of links the article is about)."""
-    # Only short lines: a long one found in a widget too is the article quoted by the widget.
-    keep = [i for i, line in enumerate(lines) if long_line(line) or
+    # Only short lines: a long one found in a widget too is the article quoted by the widget;
+    # but a list item ("- ", as trafilatura prints them) is the widget's own teaser.
+    keep = [i for i, line in enumerate(lines) if long_line(line) and not line.startswith("- ") or
             line_key(line) not in furniture and not _URL_LINE.match(line)]
     if not keep:
         return lines

@@ -19,6 +19,8 @@ LINK_SHARE = 0.6  # of a block's text in links: a list of links, not prose with 
 SMALL_BOX = 300  # characters: a form's surrounding block up to this size is the form's widget
 # An aside, nav or form this big is a layout wrapper (ASP.NET pages sit in one <form>).
 WRAPPER = 2000
+# A list of teasers: every item a link (a headline) with at most a line of text beside it.
+TEASER, TEASER_LINKS, MIN_TEASERS = 300, 0.25, 2
 
 
 def furniture(root: etree._Element, nested: bool = False) -> list[etree._Element]:
@@ -27,6 +29,7 @@ def furniture(root: etree._Element, nested: bool = False) -> list[etree._Element
     text_len: dict[etree._Element, int] = {}
     link_len: dict[etree._Element, int] = {}
     has_control: set[etree._Element] = set()
+    items: dict[etree._Element, list[int]] = {}  # list -> [items, teaser items]
     found: list[etree._Element] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
@@ -45,7 +48,8 @@ def furniture(root: etree._Element, nested: bool = False) -> list[etree._Element
         if tag in BLOCKS and (
                 (tag in ("aside", "nav", "form") and total < WRAPPER)
                 or (control and total < SMALL_BOX)
-                or (total and links >= LINK_SHARE * total)):
+                or (total and links >= LINK_SHARE * total)
+                or _teaser_list(items.pop(el, None))):
             found.append(el)
         parent = el.getparent()
         if parent is not None:
@@ -54,10 +58,18 @@ def furniture(root: etree._Element, nested: bool = False) -> list[etree._Element
             link_len[parent] = link_len.get(parent, 0) + links
             if control and total < SMALL_BOX:
                 has_control.add(parent)
+            if tag == "li":
+                count = items.setdefault(parent, [0, 0])
+                count[0] += 1
+                count[1] += bool(links) and links >= TEASER_LINKS * total and total < TEASER
     if nested:
         return found
     chosen = set(found)
     return [el for el in found if not any(a in chosen for a in el.iterancestors())]
+
+
+def _teaser_list(count: list[int] | None) -> bool:
+    return count is not None and count[0] >= MIN_TEASERS and count[1] == count[0]
 
 
 def long_line(line: str) -> bool:
