@@ -3,6 +3,7 @@ evaluation sets (see __init__.py). Prints one table per set; --json writes every
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import statistics
 import sys
@@ -62,6 +63,12 @@ def below(rows: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
             and r["rasad"]["page_f1"] < r["trafilatura"]["page_f1"] - PAGE_MARGIN]
 
 
+def half(page_id: str) -> str:
+    """A fixed split of every set: "tune" (rules were studied on these pages) or "held" (held
+    out: never looked at), by the md5 of the page's id."""
+    return "tune" if int(hashlib.md5(page_id.encode()).hexdigest(), 16) % 2 == 0 else "held"
+
+
 def run_set(kind: str, root: Path, worker: Worker, limit: int) -> list[dict[str, Any]]:
     rows = []
     for i, case in enumerate(LOADERS[kind](root)):
@@ -90,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=10.0,
                         help="seconds per page and system before it counts as a timeout")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write every page's result")
+    parser.add_argument("--split", action="store_true",
+                        help="also score the tune and held-out halves (md5 of the page id)")
     args = parser.parse_args(argv)
     worker = Worker(args.timeout)
     report: dict[str, Any] = {}
@@ -103,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
             rows = run_set(kind, root, worker, args.limit)
             report[kind] = {"pages": len(rows)} | {s: score(kind, rows, s) for s in SYSTEMS[kind]}
             report[kind]["below_trafilatura"] = below(rows)
+            if args.split:
+                for name in ("tune", "held"):
+                    part = [r for r in rows if half(r["id"]) == name]
+                    report[kind][name] = {"pages": len(part)} | {
+                        s: score(kind, part, s) for s in SYSTEMS[kind]}
             pages[kind] = rows
     finally:
         worker.close()
@@ -110,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"## {kind} ({figures['pages']} pages)")
         for system in SYSTEMS[kind]:
             print(f"  {system:12} " + "  ".join(f"{k} {v}" for k, v in figures[system].items()))
+        for name in ("tune", "held"):
+            if name in figures:
+                part = figures[name]
+                print(f"  {name} half ({part['pages']} pages): " + "  ".join(
+                    f"{s} {_main_figure(part[s])}" for s in SYSTEMS[kind]))
         lows = figures["below_trafilatura"]
         print(f"  pages where rasad's body F1 < trafilatura's - {PAGE_MARGIN}: {len(lows)}")
         for page, ours, theirs in lows[:20]:
@@ -118,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"report": report, "pages": pages}, ensure_ascii=False,
                                         default=str), encoding="utf-8")
     return 0
+
+
+def _main_figure(figures: dict[str, Any]) -> str:
+    for key in ("body_f1", "segment_f1", "date_accuracy"):
+        if key in figures:
+            return f"{key} {figures[key]}"
+    return ""
 
 
 if __name__ == "__main__":
