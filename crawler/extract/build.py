@@ -10,7 +10,7 @@ from lxml import etree
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.check import Drift, check_body
 from crawler.extract.fallback import huge, remove_captions, run_trafilatura
-from crawler.extract.finddate import find_date
+from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
 from crawler.extract.furniture import furniture_keys
 from crawler.extract.lang import detect_language
@@ -83,6 +83,8 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     if found is None and fb.date and fb.date[:10] != dt.date.today().isoformat():
         # htmldate's guess, except "today": on a page with no date that is a header clock.
         found = (fb.date[:10], "text")
+    if found is None and (date := from_page(root)):
+        found = (date.isoformat(), "text")
     parts = Parts(caption=caps[0] if caps else "")
     author = _author(meta, scan, fb.author)
     article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
