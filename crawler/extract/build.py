@@ -167,11 +167,22 @@ def _meta_title(meta: PageMeta, url: str, root: etree._Element | None = None) ->
 
 
 def _heading(root: etree._Element, title: str) -> etree._Element | None:
+    """The element showing the headline (the anchor of the date search): the <h1>/<h2> that is
+    the title, else the <h1>–<h3> holding the most of it or held by it (a title tag with the
+    site's name or a section, a headline with a kicker)."""
     key = line_key(title)
-    for el in root.iter("h1", "h2"):
-        if key and line_key(element_text(el)) == key:
+    if not key:
+        return None
+    near, size = None, 0
+    for i, el in enumerate(root.iter("h1", "h2", "h3")):
+        text = line_key(element_text(el))
+        if text == key and el.tag != "h3":
             return el
-    return None
+        # The longest part: "headline - site name" holds the site's logo <h1> too.
+        if i < 50 and len(text) > max(size, 11) and min(len(text), len(key)) >= 0.4 * max(
+                len(text), len(key)) and (text in key or key in text):
+            near, size = el, len(text)
+    return near
 
 
 def _author(meta: PageMeta, scan: Scan, fallback: str = "") -> str:

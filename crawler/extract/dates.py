@@ -102,6 +102,9 @@ _ISO = re.compile(
 # Day first, as Arabic pages write numeric dates; month first only when the day would be > 12.
 _NUM = re.compile(
     r"(?<!\d)(?P<a>[0-3]?\d)\s*[-/.]\s*(?P<b>[01]?\d)\s*[-/.]\s*(?P<y>(?:19|20)\d\d)(?!\d)")
+# "31.10.23", "31/10/23": a two-digit year, with the same separator twice (not "1.10.2").
+_NUM2 = re.compile(
+    r"(?<![\d.,/])(?P<a>[0-3]?\d)(?P<s>[./])(?P<b>[01]?\d)(?P=s)(?P<y>\d\d)(?!\d)(?![.,/]\d)")
 _HDMY = re.compile(
     rf"(?<!\d)(?P<d>[0-3]?\d)\s*(?P<m>{_L}(?:{_alternation(_HIJRI)}){_R})\s*,?\s*"
     r"(?P<y>1[3-5]\d\d)(?!\d)\s*(?:ه\b|ه\.|هـ|ه\s)?"
@@ -144,6 +147,13 @@ def _gregorian_matches(text: str) -> list[tuple[int, dt.date]]:
             found.append((match.start(), date))
     for match in _NUM.finditer(text):
         a, b, y = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+        date = _make(y, b, a) or _make(y, a, b)
+        if date:
+            found.append((match.start(), date))
+    century = dt.date.today().year // 100 * 100
+    for match in _NUM2.finditer(text):
+        a, b, y = int(match.group("a")), int(match.group("b")), int(match.group("y"))
+        y += century if century + y <= dt.date.today().year + 1 else century - 100
         date = _make(y, b, a) or _make(y, a, b)
         if date:
             found.append((match.start(), date))

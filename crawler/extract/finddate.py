@@ -77,6 +77,8 @@ def from_url(url: str) -> dt.date | None:
 
 _BREAKS = BLOCK_TAGS | CELL_TAGS | {"br"}
 _DATE_LINE_WORDS = 16  # a line this short holding a date is a date line (byline, meta line)
+_BEFORE_HANDICAP = 2  # lines: a date line before the title must be this much nearer to win
+_FAR = 10_000  # lines: the body's lines come after every line around the title
 
 
 def _text_around(root: etree._Element, anchor: etree._Element | None,
@@ -133,21 +135,21 @@ def _lines(text: str) -> list[str]:
 
 
 def _pick(groups: list[list[str]]) -> tuple[dt.date, str] | None:
-    """The publication date among lines grouped by trust (nearest the title first): a date on a
-    short line of its own (a byline, a meta line) before a date inside a sentence, which is
-    often an event the article reports; a date marked as an update ("Updated", "تحديث") only
-    when there is no other; a Gregorian date before a Hijri one (which may be a day off)."""
-    found = [(len(line.split()) <= _DATE_LINE_WORDS, rank, update, kind, date)
-             for rank, lines in enumerate(groups) for line in lines
+    """The publication date among lines near the title (`groups`: the lines after it, those
+    before it nearest first, then the body's): a date on a short line of its own (a byline, a
+    meta line) before a date inside a sentence, which is often an event the article reports; a
+    date marked as an update ("Updated", "تحديث") only when there is no other; a Gregorian date
+    before a Hijri one (which may be a day off). Among equals the nearest line wins, a line
+    before the title only when it is closer by more than _BEFORE_HANDICAP lines."""
+    found = [((not update, kind == "gregorian", len(line.split()) <= _DATE_LINE_WORDS),
+              i + (0, _BEFORE_HANDICAP, _FAR)[min(rank, 2)], date, kind)
+             for rank, lines in enumerate(groups) for i, line in enumerate(lines)
              for date, kind, update in dates_in(line) if plausible(date)]
     if not found:
         return None
-    order = [(not update, kind == "gregorian", short) for short, _, update, kind, _ in found]
-    best = max(order)
-    for key, (_, _, _, kind, date) in zip(order, found, strict=True):
-        if key == best:
-            return date, kind
-    return None
+    best = max(key for key, _, _, _ in found)
+    _, _, date, kind = min((c for c in found if c[0] == best), key=lambda c: c[1])
+    return date, kind
 
 
 def from_text(root: etree._Element, title_el: etree._Element | None,
@@ -180,7 +182,9 @@ def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
     `dropped` are the theme's clutter elements (related posts, widgets): their dates belong to
     other articles."""
     stated = published(meta)
-    in_url = from_url(url)
+    # The address of the page as published (canonical, og:url) when the fetched one is a
+    # redirect, a feed proxy or an AMP copy without the date.
+    in_url = from_url(url) or from_url(meta.canonical or meta.get("og:url"))
     if stated:
         date, source = stated
         # A timestamp stored in UTC shows the next or previous day for evening or morning
