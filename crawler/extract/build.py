@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
-from crawler.extract.check import Drift, check_body
+from crawler.extract.check import MIN_JUDGED, Drift, check_body
 from crawler.extract.fallback import huge, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
@@ -45,7 +45,9 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
     title = parts.title or _meta_title(meta, url, root)
     lines = strip_byline(parts.lines, [author, *categories])
     # The rules are checked against the generic pass over the same tree (see check.py).
-    fb = run_trafilatura(root, url, metadata=False) if lines else None
+    # (A body under MIN_JUDGED words is not judged, and is too short to keep: no generic pass.)
+    fb = run_trafilatura(root, url, metadata=False) \
+        if sum(len(line.split()) for line in lines) >= MIN_JUDGED else None
     generic_lines = remove_captions(fb.lines, parts.caption_keys, title) if fb else None
     lines, drift = check_body(
         lines, generic_lines, comp, scan, parts.container_rule,
