@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawler.cluster import keys
-from crawler.cluster.frontier import Frontier
 from storage.db import now_iso
 
 
 def worker_spider(base: type) -> type:
     """The outlet's spider class, working as a worker (RASAD_REDIS_URL, RASAD_WORKER_ID)."""
+    # Imported here, not at the top: Scrapy's spider loader imports every module of spiders/,
+    # and redis with scrapy-redis cost every single-process crawl ~40 ms of its start.
+    from crawler.cluster import keys
+    from crawler.cluster.frontier import Frontier
 
     class Worker(base):  # type: ignore[misc,valid-type]
         @classmethod

@@ -40,7 +40,7 @@ class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
     # None: the theme is recognised on each page (body classes, asset paths, generator meta);
-    # else a name of crawler.extract.themes.THEMES.
+    # else a name of crawler.config.themes.THEMES.
     theme: str | None = None
     # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
     body: list[str] = Field(default_factory=list)
@@ -55,7 +55,7 @@ class ExtractRules(_Strict):
     @field_validator("theme")
     @classmethod
     def _known_theme(cls, v: str | None) -> str | None:
-        from crawler.extract.themes import THEMES  # extraction imports this module
+        from crawler.config.themes import THEMES
 
         if v is not None and v not in THEMES:
             raise ValueError(f"unknown theme {v!r} (themes: {', '.join(THEMES)})")
