@@ -260,6 +260,11 @@ class ArticleStore:
     def backfill(self, batch: int = 500) -> int:
         """Hash, fingerprint and assign stories to articles stored before deduplication existed
         (oldest first, so the earliest copy of a story is its root). Returns how many."""
+        # Almost always none (index articles_unhashed): then no write transaction and no band
+        # sync (each crawl's spiders open the store; an unchanged re-crawl writes no article).
+        if self.db.conn.execute(
+                "SELECT 1 FROM articles WHERE content_hash IS NULL LIMIT 1").fetchone() is None:
+            return 0
         done = 0
         while True:
             with transaction(self.db) as conn:

@@ -4,11 +4,15 @@ from __future__ import annotations
 import importlib
 import sqlite3
 
-import click
+from crawler import startup
 
-from crawler.cli.errors import StoreFailure, UsageFailure
-from crawler.config.outlets import ConfigError
-from storage.db import StoreError, describe
+startup.pause()  # until the command has imported what it needs (crawler/startup.py)
+
+import click  # noqa: E402
+
+from crawler.cli.errors import StoreFailure, UsageFailure  # noqa: E402
+from crawler.config.outlets import ConfigError  # noqa: E402
+from storage.db import StoreError, describe  # noqa: E402
 
 
 class _Group(click.Group):
@@ -49,7 +53,8 @@ def _db_path(ctx: click.Context) -> str:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rasad")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """rasad (رصد): monitor Arabic-language news for security and defence partnership articles.
 
     \b
@@ -62,6 +67,8 @@ def main() -> None:
     from storage.db import configure
 
     configure(busy_timeout=settings.RASAD_BUSY_TIMEOUT)
+    if ctx.invoked_subcommand != "crawl":  # a crawl resumes once its spiders are built
+        startup.resume()
 
 
 # Registration: a command's module is imported when the command is asked for (it then adds

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crawler.config.toml import format_validation_error, read_toml
+from crawler.config.toml import format_validation_error, memoized, read_toml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "outlets.toml"
 
@@ -232,6 +232,11 @@ def load_config(
 ) -> Config:
     """Load an outlets file or an overlay, then apply `origins` (id → scheme://host:port)."""
     path = Path(path) if path else DEFAULT_CONFIG
+    moves = tuple(sorted((origins or {}).items()))
+    return memoized(("outlets", str(path), moves), lambda: _load_config(path, origins))
+
+
+def _load_config(path: Path, origins: Mapping[str, str] | None) -> Config:
     data = read_toml(path, ConfigError)
     unknown = set(data) - _TOP_KEYS
     if unknown:
