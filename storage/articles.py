@@ -284,6 +284,16 @@ class ArticleStore:
             if len(rows) < batch:
                 return done
 
+    def add_aliases(self, shapes: dict[str, set[str]]) -> None:
+        """More URLs of stored articles (store key → URLs that name it): kept as aliases, like
+        the URLs an article was fetched by. Keys not stored (a page that failed) are skipped."""
+        seen = now_iso()
+        rows = [(url, seen, key) for key in sorted(shapes) for url in sorted(shapes[key])]
+        with transaction(self.db) as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_urls (url, article_id, outlet, first_seen) "
+                "SELECT ?, article_id, outlet, ? FROM article_urls WHERE url = ?", rows)
+
     def revisit_marks(self, outlet: str) -> dict[str, str]:
         return revisit_marks(self.db.conn, outlet)
 
