@@ -79,9 +79,11 @@ def crawl(
         crawler = process.create_crawler(outlet.id)  # spiders.outlets.OutletSpiderLoader
         crawlers.append((outlet.id, crawler))
         process.crawl(crawler)
+    # The code is loaded: the collector back on, without scanning it again. Before the fork,
+    # so the zygote and its workers inherit a running collector and the frozen objects.
+    startup.resume()
     # Forked now, while only this thread runs (the reactor's threads start with it).
     workers.start(workers.worker_count(settings.get("RASAD_WORKERS")))
-    startup.resume()  # the code is loaded: the collector back on, without scanning it again
     try:
         process.start()
     finally:
