@@ -71,7 +71,7 @@ for i = 1, #owners, 2 do
 end
 return n
 """
-# KEYS: requests, inflight, round, round seq, dupefilter, stream, config
+# KEYS: requests, inflight, round, round seq, dupefilter, stream, config, failed
 # ARGV: now, worker, outlet, config fingerprint
 _BEGIN = """
 if redis.call('HGET', KEYS[3], 'state') == 'running' then
@@ -80,7 +80,7 @@ if redis.call('HGET', KEYS[3], 'state') == 'running' then
 end
 redis.call('SET', KEYS[7], ARGV[4])
 local id = redis.call('INCR', KEYS[4])
-redis.call('DEL', KEYS[5])
+redis.call('DEL', KEYS[5], KEYS[8])
 redis.call('DEL', KEYS[3])
 redis.call('HSET', KEYS[3], 'id', id, 'state', 'running', 'started', ARGV[1], 'by', ARGV[2])
 redis.call('XADD', KEYS[6], '*', 'kind', 'run_start', 'outlet', ARGV[3], 'round', id,
@@ -165,6 +165,11 @@ class Frontier:
             self._outputs.pop(token, None)
             self.release(token)
 
+    def gave_up(self, url: str, tries: int, error: str) -> None:
+        """Record a request that failed every attempt of this round (`rasad status` shows
+        them; the next round tries again)."""
+        self.server.hset(self.keys.failed, url, f"{tries} {error}")
+
     def requeue_dead(self) -> int:
         """Return the leases of workers that stopped beating to the queue."""
         return self._requeue(keys=self._lease_keys(), args=["", f"{keys.PREFIX}:worker:"])
@@ -194,7 +199,7 @@ class Frontier:
         k = self.keys
         verdict, round_id = self._begin(
             keys=[k.requests, k.inflight, k.round, k.round_seq, k.dupefilter, keys.STREAM,
-                  k.config],
+                  k.config, k.failed],
             args=[now, self.worker_id, k.outlet, config_fp])
         self.round_id = keys.text(round_id)
         return ("joined", "started", "refused")[int(verdict)]
