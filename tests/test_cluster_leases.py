@@ -44,11 +44,15 @@ def test_seen_and_queued_in_one_step_and_a_lapsed_lease_is_not_filtered(
     assert b.enqueue(b"article 7, other URL shape", 0, "fp7") is False  # seen: filtered
     assert client.sismember(a.keys.dupefilter, "fp7") and a.depth() == (1, 0)
     client.set(keys.worker_key("a"), "{}", px=200)
+    client.set(keys.worker_key("b"), "{}", px=60_000)
     token, _ = a.pop()  # type: ignore[misc]
+    # a holds a politeness slot of the outlet (crawler.cluster.politeness), b one too.
+    client.zadd(a.keys.polite_holders, {"a/1": 2**50, "b/1": 2**50})
     # a's heartbeat lapses (a slow machine, a kill) while its request is in the filter: the
     # lease goes back to the queue as it is, not through the filter, so b fetches the page.
     time.sleep(0.3)
     assert b.requeue_dead() == 1
+    assert client.zrange(a.keys.polite_holders, 0, -1) == [b"b/1"]  # a's slot given back
     taken = b.pop()
     assert taken is not None and taken[1] == b"article 7"
     assert b.enqueue(b"article 7", 0, "fp7") is False  # a third link: still fetched once

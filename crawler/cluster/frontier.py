@@ -50,18 +50,26 @@ if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 return 1
 """
-# ARGV[1]: the worker whose leases to return ('' = every worker whose heartbeat key is gone)
+# KEYS: requests, inflight, owners, politeness slot holders
+# ARGV[1]: the worker whose leases to return ('' = every worker whose heartbeat key is gone).
+# Its politeness slots go too (holders "<worker>/<n>"), or a killed worker would hold the
+# outlet's concurrency for DOWNLOAD_TIMEOUT + 30 s.
 _REQUEUE = """
+local function gone(wid)
+  if ARGV[1] ~= '' then return wid == ARGV[1] end
+  return redis.call('EXISTS', ARGV[2] .. wid) == 0
+end
+for _, holder in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+  local wid = string.match(holder, '^(.*)/[0-9]+$')
+  if wid and gone(wid) then redis.call('ZREM', KEYS[4], holder) end
+end
 local owners = redis.call('HGETALL', KEYS[3])
 local n = 0
 for i = 1, #owners, 2 do
   local token, value = owners[i], owners[i + 1]
   local sep = string.find(value, '|', 1, true)
   local wid, score = string.sub(value, 1, sep - 1), string.sub(value, sep + 1)
-  local gone
-  if ARGV[1] ~= '' then gone = (wid == ARGV[1])
-  else gone = redis.call('EXISTS', ARGV[2] .. wid) == 0 end
-  if gone then
+  if gone(wid) then
     local data = redis.call('HGET', KEYS[2], token)
     if data then redis.call('ZADD', KEYS[1], score, data) end
     redis.call('HDEL', KEYS[2], token)
@@ -179,7 +187,8 @@ class Frontier:
         return self._requeue(keys=self._lease_keys(), args=[self.worker_id, ""])
 
     def _lease_keys(self) -> list[str]:
-        return [self.keys.requests, self.keys.inflight, self.keys.owners]
+        return [self.keys.requests, self.keys.inflight, self.keys.owners,
+                self.keys.polite_holders]
 
     def mine(self) -> int:
         prefix = f"{self.worker_id}|".encode()
