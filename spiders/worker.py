@@ -89,12 +89,9 @@ def worker_spider(base: type) -> type:
     return Worker
 
 
-
-
-# Per download, not per request: Scrapy's retry count, the politeness slot, the proxy/download
-# slot and the redirect trail of the failed try.
-_PER_TRY = frozenset({"retry_times", "rasad_slot", "download_slot", "download_latency",
-                      "redirect_times", "redirect_ttl", "redirect_urls", "redirect_reasons"})
+# Per download, not per request: Scrapy's retry count, the politeness and download slots and
+# the latency of the failed try (a redirect trail stays: it names the article's other URLs).
+_PER_TRY = frozenset({"retry_times", "rasad_slot", "download_slot", "download_latency"})
 
 
 def _transient(failure: Any, settings: Any) -> bool:
