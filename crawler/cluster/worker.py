@@ -168,6 +168,14 @@ class WorkerExtension:
         self.loop.start(1.0, now=False)
 
     def beat(self) -> None:
+        try:
+            self._beat()
+        except redis.RedisError as exc:
+            # Past keys.connect's retries. A LoopingCall whose call raises stops for good: this
+            # worker would stop beating, and the others take its leases over and over.
+            log.warning("%s: heartbeat failed, next one in 1 s: %s", self.spider.name, exc)
+
+    def _beat(self) -> None:
         frontier = self.spider.frontier
         now = time.time()
         info = {"pid": os.getpid(), "host": socket.gethostname()}
