@@ -23,9 +23,8 @@ from crawler.links.urls import canonical
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 WAIT = 600.0
 # A killed worker's leases go back after 4 s (with 2 s, workers merely slowed by a loaded
-# machine were taken for dead: ~10% of pages fetched twice, harmless but slower). One
-# extraction process per worker: three workers already share two cores.
-WORKER_ENV = {"RASAD_WORKER_TTL": "4", "RASAD_WORKERS": "1"}
+# machine could be taken for dead: pages fetched twice, harmless but slower).
+WORKER_ENV = {"RASAD_WORKER_TTL": "4"}
 
 
 @pytest.fixture(scope="module")
