@@ -47,6 +47,9 @@ RASAD_PROGRESS_INTERVAL = os.environ.get("RASAD_PROGRESS_INTERVAL", "")
 # Worker mode (crawler/cluster/): seconds after its last heartbeat that a worker counts as dead
 # and its leased requests go back to the shared queue (longer than any page's extraction).
 RASAD_WORKER_TTL = float(os.environ.get("RASAD_WORKER_TTL", "10"))
+# Worker mode: attempts (each with Scrapy's RETRY_TIMES retries) at a request whose download
+# failed (network error, timeout, 5xx/429) before it counts as failed for the round.
+RASAD_WORKER_ATTEMPTS = int(os.environ.get("RASAD_WORKER_ATTEMPTS", "3"))
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True
