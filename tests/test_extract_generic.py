@@ -6,6 +6,7 @@ from __future__ import annotations
 from crawler.extract import extract_detailed, parse_html
 from crawler.extract.build import _trim_furniture
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys
+from crawler.extract.quotes import MAX_QUOTES
 
 URL = "https://example.org/2024/05/article"
 SENTENCE = ("The regional council approved the new water plan on {} after a long debate about "
@@ -99,6 +100,15 @@ def test_a_quoted_post_between_two_paragraphs_is_body() -> None:
     assert reason == "ok"
     lines = article.body.split("\n")
     assert QUOTED in lines and lines.index(QUOTED) == 3  # in its place, after day 2
+
+
+def test_a_page_of_many_quotations_is_left_as_trafilatura_chose() -> None:
+    """Hundreds of quotations make a thread or a comment page, not an article with a few
+    embedded posts; putting them back would also cost a search of the body each."""
+    quotes = "".join(SENTENCE.replace("The regional", f"<p>Note {i}: the regional") + "</p>"
+                     + embedded(f"{QUOTED} ({i})") for i in range(MAX_QUOTES + 1))
+    article, reason = extract_detailed(plain_page(quotes), URL)
+    assert reason == "ok" and QUOTED not in article.body
 
 
 def test_pull_quotes_and_quotes_outside_the_story_stay_out() -> None:

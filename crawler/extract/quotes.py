@@ -14,14 +14,17 @@ from crawler.extract.text import block_lines, line_key
 
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 MAX_QUOTE_WORDS = 300
-PULL_WORDS = 5  # a "quotation" longer than this is a layout block, not a quoted post
+PULL_WORDS = 5
+# An article embeds a few posts; a page of hundreds of quotations is a thread or a comment page,
+# whose quotes trafilatura's choice stands for (and each would cost a search of the body).
+MAX_QUOTES = 50  # a "quotation" longer than this is a layout block, not a quoted post
 
 
 def restore_quotes(lines: list[str], root: etree._Element) -> list[str]:
     """`lines` with every left-out quotation that sits between two kept paragraphs inserted
     after the first of them."""
-    quotes = list(root.iter("blockquote"))
-    if not quotes or not lines:
+    quotes = sum(1 for _ in root.iter("blockquote"))
+    if not quotes or quotes > MAX_QUOTES or not lines:
         return lines
     keys = [line_key(line) for line in lines]
     where = {k: i for i, k in enumerate(keys) if k}
@@ -41,13 +44,14 @@ def restore_quotes(lines: list[str], root: etree._Element) -> list[str]:
     for n, (el, key) in enumerate(blocks):
         if el.tag != "blockquote" or f" {key} " in body or len(key.split()) > MAX_QUOTE_WORDS:
             continue
-        before = next((k for _, k in reversed(blocks[:n]) if k in where), None)
-        after = next((k for _, k in blocks[n + 1:] if k in where), None)
-        if before is None or after is None or not _adjacent(blocks, n, before, after):
+        # The kept paragraphs must be its neighbours (at most one left-out block, like the
+        # quote's own caption, between them and it).
+        before = next((k for _, k in blocks[max(0, n - 2):n][::-1] if k in where), None)
+        after = next((k for _, k in blocks[n + 1:n + 3] if k in where), None)
+        if before is None or after is None:
             continue
         quote = block_lines(el)
-        if any(len(q.split()) >= PULL_WORDS and f" {line_key(q)} " in body for q in quote) \
-                or any(len(q.split()) >= PULL_WORDS and line_key(q) in body for q in quote):
+        if any(len(q.split()) >= PULL_WORDS and line_key(q) in body for q in quote):
             continue  # a pull quote: the article's own sentence, shown twice
         inserts.setdefault(where[before], []).extend(quote)
     if not inserts:
@@ -57,12 +61,3 @@ def restore_quotes(lines: list[str], root: etree._Element) -> list[str]:
         out.append(line)
         out.extend(inserts.get(i, ()))
     return out
-
-
-def _adjacent(blocks: list[tuple[etree._Element, str]], n: int, before: str, after: str) -> bool:
-    """The kept paragraphs are the quotation's next neighbours (at most one left-out block,
-    like the quote's own caption, between them and it)."""
-    keys = [k for _, k in blocks]
-    lo = next(i for i in range(n - 1, -1, -1) if keys[i] == before)
-    hi = next(i for i in range(n + 1, len(keys)) if keys[i] == after)
-    return n - lo <= 2 and hi - n <= 2
