@@ -19,6 +19,7 @@ LINK_SHARE = 0.6  # of a block's text in links: a list of links, not prose with 
 SMALL_BOX = 300  # characters: a form's surrounding block up to this size is the form's widget
 # An aside, nav or form this big is a layout wrapper (ASP.NET pages sit in one <form>).
 WRAPPER = 2000
+MAX_FRAMES = 8  # nested link-heavy wrappers around the article: real pages have one or two
 # A list of teasers: every item a link (a headline) with at most a line of text beside it.
 TEASER, TEASER_LINKS, MIN_TEASERS = 300, 0.25, 2
 
@@ -85,13 +86,17 @@ def furniture_keys(root: etree._Element, body: Iterable[str] = ()) -> set[str]:
     prose = {line_key(line) for line in body if long_line(line)}
     keys: set[str] = set()
     taken: set[etree._Element] = set()
+    frames = 0
     for el in reversed(furniture(root, nested=True)):  # outer blocks before inner ones
         if taken and any(a in taken for a in el.iterancestors()):
             continue
         lines = block_lines(el)
         block = {k for line in lines if (k := line_key(line))}
         if prose and 2 * len(prose & block) > len(prose):
-            continue  # the frame: the widgets inside it are judged on their own
+            frames += 1  # the frame: the widgets inside it are judged on their own
+            if frames > MAX_FRAMES:
+                break  # wrappers nested this deep are no layout (each costs a walk of the page)
+            continue
         taken.add(el)
         keys |= block
         # A list item's lines as one (trafilatura prints "- headline teaser" on one line).
