@@ -23,7 +23,7 @@ from crawler.extract.check import Drift
 from crawler.extract.decode import decode_html
 from crawler.extract.detect import contradicts, detect_theme
 from crawler.extract.flags import date_flags
-from crawler.extract.flatten import cap_text, flatten, shorten_tags, too_deep
+from crawler.extract.flatten import cap_text, deeper_than_cap, flatten, shorten_tags, too_deep
 from crawler.extract.guard import check_bytes
 from crawler.extract.meta import read_meta
 from crawler.extract.themes import compile_rules
@@ -109,7 +109,7 @@ def parse_html(html: str | bytes, headers: Mapping[str, str] | None = None) \
     try:
         parser = _parser()
         root = etree.fromstring(text, parser)
-        if too_deep(parser.error_log):
+        if too_deep(parser.error_log) or root is not None and deeper_than_cap(root):
             root = etree.fromstring(flatten(text), _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
