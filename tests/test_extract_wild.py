@@ -163,8 +163,11 @@ def test_nested_link_lists_go_to_the_bounded_reading_not_trafilatura() -> None:
     from crawler.extract import parse_html
     from crawler.extract.fallback import MAX_LINK_WORK, huge, link_work
     assert huge(parse_html(page(_nested_links(300)).decode()))
+    result = extract_page(page(_nested_links(300)), URL)
+    assert result.bounded and result.article.body.count("Tashkent") == 4  # counted by the crawl
     # A page with as many links side by side is read by trafilatura as usual.
     flat = page(paras(4) + "<ul>" + "".join(f"<li><a href='/r{i}'>Story {i}</a></li>"
                                             for i in range(1500)) + "</ul>")
     assert link_work(parse_html(flat.decode())) <= MAX_LINK_WORK
     assert not huge(parse_html(flat.decode()))
+    assert not extract_page(flat, URL).bounded

@@ -95,15 +95,17 @@ def _date_params() -> dict[str, object]:
             "max_date": dt.date.today().isoformat()}
 
 
-def run_trafilatura(root: etree._Element, url: str, metadata: bool = True) -> Fallback | None:
+def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
+                    bounded: bool | None = None) -> Fallback | None:
     """trafilatura on our parsed tree (it copies it first: the tree stays ours, and the page is
     parsed once, from text we decoded, so cp1256 pages reach it as Arabic, not mojibake).
 
     Comments are left out: plain `trafilatura.extract` appends them to the text, and a reader's
-    comment is never article body, so leaving them out can only improve the body."""
+    comment is never article body, so leaving them out can only improve the body. `bounded`:
+    `huge(root)` if the caller knows it already."""
     import trafilatura  # imported lazily: themed outlets never pay for it
 
-    if huge(root):
+    if huge(root) if bounded is None else bounded:
         return Fallback(lines=paragraph_lines(root))
     try:
         doc = trafilatura.bare_extraction(
