@@ -171,3 +171,16 @@ def test_nested_link_lists_go_to_the_bounded_reading_not_trafilatura() -> None:
     assert link_work(parse_html(flat.decode())) <= MAX_LINK_WORK
     assert not huge(parse_html(flat.decode()))
     assert not extract_page(flat, URL).bounded
+
+
+def test_text_nested_in_many_blocks_goes_to_the_bounded_reading() -> None:
+    """trafilatura's text passes read each candidate block's whole text: 99 nested blocks of
+    40 paragraphs cost depth x text (1.4 s). Deep nesting of little text does not count."""
+    from crawler.extract import parse_html
+    from crawler.extract.fallback import text_work
+    sentence = "The minister said the agreement covers training and border security. " * 4
+    nested = "".join("<div>" + "".join(f"<p>{i} {j} {sentence}</p>" for j in range(40))
+                     for i in range(99)) + paras(4) + "</div>" * 99
+    result = extract_page(page(nested), URL)
+    assert result.bounded and result.article.body.count("Tashkent") == 4
+    assert text_work(parse_html(page("<div>" * 99 + paras(4) + "</div>" * 99).decode())) == 0

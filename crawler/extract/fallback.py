@@ -25,18 +25,24 @@ class Fallback:
     section: str = ""
 
 
-# Past this many elements trafilatura's XPath passes take seconds (150k elements: 11 s; 10k
-# paragraphs with a link each: 0.65 s); real article pages have a few thousand (at most 4,300
-# on the public evaluation sets). Bigger trees get the plain paragraph reading of
-# `paragraph_lines`.
-MAX_ELEMENTS = 8000
+# Past this many elements trafilatura's XPath passes take seconds (150k elements: 11 s; just
+# under it, 5,900 paragraphs with a link each take 0.75 s); real article pages have a few
+# thousand (at most 10,100 on the public evaluation sets). Bigger trees get the plain
+# paragraph reading of `paragraph_lines`.
+MAX_ELEMENTS = 12000
 # trafilatura's link-density passes read, for each candidate block, every link under it: their
 # cost is the sum over links of their depth (about 10 us a unit, four passes). Real pages stay
-# under 31,000 (617 pages of the public sets); 300 nested link lists (4 s) are far over.
+# under 29,000 (2,483 pages of the public sets); 300 nested link lists (4 s) are far over.
 MAX_LINK_WORK = 50_000
+# Its text passes (readability's candidate scores, trim, justext) read each candidate block's
+# whole text: the sum over text of its depth, in characters. Real pages stay under 5.9M (2,483
+# pages of the public sets); 99 nested divs of 40 paragraphs (2 MB) give 100M and took 1.4 s.
+MAX_TEXT_WORK = 20_000_000
 _PARAGRAPHS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
 _FRAME = ("nav", "footer", "aside", "header", "form")
 _LINKS = etree.XPath("count(//a)")
+_CODE = frozenset(("script", "style"))
+_CHARS = etree.XPath("string-length(/*)")  # all the page's text, in C
 _DEPTH_32 = etree.XPath("/*" * 32)  # elements at depth 32 (evaluated in C)
 
 
@@ -81,9 +87,30 @@ def link_work(root: etree._Element, limit: int = MAX_LINK_WORK) -> int:
     return work
 
 
+def text_work(root: etree._Element, limit: int = MAX_TEXT_WORK) -> int:
+    """The sum over the page's text of its depth (characters x levels), counted up to
+    `limit` + 1. Most pages are settled by XPath in C (little text, or none deep)."""
+    chars = int(_CHARS(root))
+    if chars * 32 <= limit and not _DEPTH_32(root) or chars * 100 <= limit:
+        return 0
+    work = depth = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if el.tag not in _CODE:  # trafilatura drops scripts first
+                work += len(el.text or "") * depth
+        else:
+            depth -= 1
+            work += len(el.tail or "") * depth
+            if work > limit:
+                break
+    return work
+
+
 def huge(root: etree._Element) -> bool:
     """Too big or too nested for trafilatura within the time a page may take."""
-    return element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS or link_work(root) > MAX_LINK_WORK
+    return element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS or link_work(root) > MAX_LINK_WORK \
+        or text_work(root) > MAX_TEXT_WORK
 
 
 def _date_params() -> dict[str, object]:

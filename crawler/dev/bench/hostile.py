@@ -21,6 +21,8 @@ LIMIT_MS = 1000.0
 PARA = ("<p>The defence ministers met in Tashkent on {i} to sign a security cooperation "
         "agreement covering training, border protection and counter-terrorism drills.</p>")
 
+SENTENCE = "The minister said the agreement covers training and border security in the region. "
+
 
 def _paras(n: int) -> str:
     return "".join(PARA.format(i=f"day {i}") for i in range(n))
@@ -61,8 +63,13 @@ PAGES: dict[str, Callable[[], bytes]] = {
     "1,000 nested sections": lambda: _page("".join(
         f"<section><p>Part {i} with <a href='/l{i}'>a link</a> in it.</p>" for i in range(1000))
         + _paras(5) + "</section>" * 1000),
-    "3,900 linked paragraphs": lambda: _page(_paras(5) + "".join(
-        f"<p>Text {i} <a href='/a{i}'>link {i}</a> more</p>" for i in range(3900))),
+    "5,900 linked paragraphs": lambda: _page(_paras(5) + "".join(  # just under MAX_ELEMENTS
+        f"<p>Text {i} <a href='/a{i}'>link {i}</a> more</p>" for i in range(5900))),
+    "99 nested text blocks": lambda: _page("".join("<div>" + "".join(
+        f"<p>{i} {j} {SENTENCE * 6}</p>" for j in range(40)) for i in range(99)) + _paras(5)
+        + "</div>" * 99),
+    "4,000 long paragraphs": lambda: _page(_paras(5) + "".join(
+        f"<p>{i} {SENTENCE * 6}</p>" for i in range(4000))),
     "20k sibling links": lambda: _page(_paras(5) + "<div>" + "".join(
         f"<a href='/x{i}'>Related story number {i}</a>" for i in range(20_000)) + "</div>"),
     "100k line breaks": lambda: _page(_paras(5) + "<div>" + "line<br>" * 100_000 + "</div>"),
