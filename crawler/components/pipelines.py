@@ -10,6 +10,7 @@ the spider itself never opens the store."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -63,7 +64,7 @@ class StorePipeline:
             spider = spider or self.crawler.spider
             outlet = getattr(spider, "outlet", None)
             if outlet is not None and hasattr(spider, "known"):  # with their revisit marks
-                spider.known.stored_marks(revisit_marks(self.store.db.conn, outlet.id))
+                spider.known.stored_marks_later(partial(self._revisit_marks, outlet.id))
         except STORE_ERRORS as exc:
             self._close_store()
             store_failed(self.crawler, exc)
@@ -82,6 +83,17 @@ class StorePipeline:
                 store_failed(self.crawler, exc)
                 return
         self._close_store()
+
+    def _revisit_marks(self, outlet_id: str) -> dict[str, str]:
+        """The stored URLs' revisit marks, read when the spider first asks about a URL."""
+        if self.store is None:  # the store failed: the crawl is closing
+            return {}
+        try:
+            return revisit_marks(self.store.db.conn, outlet_id)
+        except STORE_ERRORS as exc:
+            self._close_store()
+            store_failed(self.crawler, exc)
+            return {}
 
     def _close_store(self) -> None:
         if self.store is not None:
