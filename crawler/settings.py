@@ -30,6 +30,10 @@ RASAD_DB = os.environ.get("RASAD_DB", "rasad.db")
 RASAD_ORIGINS = os.environ.get("RASAD_ORIGINS", "")
 # Share of words (0-1) from which a changed article is a material update (storage/versions.py).
 RASAD_MATERIAL_CHANGE = os.environ.get("RASAD_MATERIAL_CHANGE", "")
+# Where a crawl remembers which topic and alert files passed its check, so that unchanged ones
+# are not checked and compiled again before every crawl (crawler/config/validated.py).
+RASAD_CACHE_DIR = os.environ.get("RASAD_CACHE_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "rasad")
 # Worker processes for extraction and the store's CPU work (crawler/components/workers.py):
 # empty = one per core, 0 = none (all in the crawl process).
 RASAD_WORKERS = os.environ.get("RASAD_WORKERS", "")
