@@ -11,10 +11,12 @@ import re
 import sqlite3
 from functools import lru_cache
 from importlib import resources
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.db_time import now_iso
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 LEGACY = (
     "0001_core.sql", "0002_dedup.sql", "0002_dedup_lsh.sql", "0003_alerts.sql",
