@@ -33,6 +33,9 @@ RASAD_MATERIAL_CHANGE = os.environ.get("RASAD_MATERIAL_CHANGE", "")
 # Worker processes for extraction and the store's CPU work (crawler/components/workers.py):
 # empty = one per core, 0 = none (all in the crawl process).
 RASAD_WORKERS = os.environ.get("RASAD_WORKERS", "")
+# Articles per write transaction of a crawl (storage/batch.py; also committed 0.25 s after a
+# batch began and when an outlet's crawl closes); empty = 32, 1 = one transaction per article.
+RASAD_WRITE_BATCH = os.environ.get("RASAD_WRITE_BATCH", "")
 # Topic rules and alert channels of the topic listener (`--topics`, `--alerts`; empty: the
 # files in config/), and whether an outlet's first crawl alerts too (`--alert-backfill`).
 RASAD_TOPICS = os.environ.get("RASAD_TOPICS", "")

@@ -16,6 +16,8 @@ def worker_spider(base: type) -> type:
     """The outlet's spider class, working as a worker (RASAD_REDIS_URL, RASAD_WORKER_ID)."""
 
     class Worker(base):  # type: ignore[misc,valid-type]
+        lazy_articles = False  # the shared frontier must hold every article found
+
         @classmethod
         def update_settings(cls, settings: Any) -> None:
             super().update_settings(settings)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -10,7 +11,7 @@ from storage.db_time import now_iso
 from storage.schema import migrate
 
 __all__ = ["StoreError", "check_writable", "configure", "connect", "connect_readonly", "describe",
-           "now_iso", "transaction"]
+           "flush_batches", "now_iso", "transaction"]
 
 
 # How long a writer waits for another one's lock before the write fails (milliseconds); the
@@ -23,6 +24,17 @@ def configure(busy_timeout: float | None = None) -> None:
     global BUSY_TIMEOUT_MS
     if busy_timeout is not None and busy_timeout >= 0:
         BUSY_TIMEOUT_MS = int(busy_timeout * 1000)
+
+
+# storage.batch.Batch objects with a write transaction open in this process (holding the lock).
+OPEN_BATCHES: list[Any] = []
+
+
+def flush_batches() -> None:
+    """Commit every open batch of this process (storage/batch.py) before another write
+    transaction begins: that one would otherwise wait for a lock its own process holds."""
+    for batch in list(OPEN_BATCHES):
+        batch.flush()
 
 
 class StoreError(Exception):
@@ -106,6 +118,7 @@ def check_writable(db: sqlite_utils.Database) -> None:
     past the busy timeout. BEGIN IMMEDIATE alone succeeds on a read-only file in WAL mode; a
     row written and rolled back does not."""
     conn = db.conn
+    flush_batches()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
@@ -124,6 +137,7 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
         self.conn = db.conn
 
     def __enter__(self) -> sqlite3.Connection:
+        flush_batches()
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
