@@ -141,6 +141,9 @@ def _summary(runs: list[dict], articles: int) -> dict:
             "rss_mb": med(lambda r: r["m"].peak_rss_mb),
             "cores": med(lambda r: r["m"].cores),
             "wall": med(lambda r: r["m"].wall), "runs": [r["pages"] / r["m"].wall for r in runs],
+            # CPU of the launched process alone and of its workers, per page fetched
+            "own_ms": med(lambda r: r["m"].own_cpu / max(r["pages"], 1) * 1000),
+            "workers_ms": med(lambda r: (r["m"].cpu - r["m"].own_cpu) / max(r["pages"], 1) * 1000),
             "articles": med(lambda r: r.get("articles", 0))}
 
 
@@ -191,12 +194,17 @@ def run() -> dict:
                 tempfile.TemporaryDirectory() as tmp_name:
             r = rasad_crawl(big, Path(tmp_name) / "big.db")
         result["big"] = {"articles": r["articles"], "pss_mb": r["m"].peak_pss_mb,
+                         "own_ms": r["m"].own_cpu / max(r["pages"], 1) * 1000,
                          "rss_mb": r["m"].peak_rss_mb, "pages_s": r["pages"] / r["m"].wall}
     return result
 
 
 def main() -> int:
+    load_before = os.getloadavg()
     r = run()
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load_before)}, "
+          f"at end {', '.join(f'{x:.1f}' for x in load_after)}")
     rasad, ceiling = r["systems"]["rasad"], r["ceiling"]
     print(f"mirror: {r['articles']} articles stored by rasad, {r['pages']} pages; medians of "
           f"{r['rounds']} alternated rounds; {ceiling['cores']} cores (shared machine)")
@@ -211,6 +219,8 @@ def main() -> int:
           f"{ceiling['pages_s'] / rasad['pages_s']:9.2f}   ({ceiling['cores']} cores / "
           f"{ceiling['ms_per_page']:.2f} ms median CPU of a worker's work per article page, "
           f"{ceiling['extract_ms']:.2f} ms of it extraction; {ceiling['pages']} pages)")
+    print(f"rasad CPU per page fetched: crawl process {rasad['own_ms']:.2f} ms, workers "
+          f"{rasad['workers_ms']:.2f} ms (medians)")
     httpx = r["systems"]["httpx + pool"]
     print(f"rasad / ceiling {rasad['pages_s'] / ceiling['pages_s']:.2f} (target >= 0.8); "
           f"rasad / httpx + pool {rasad['pages_s'] / httpx['pages_s']:.2f} (target >= 1.2)")
@@ -227,7 +237,8 @@ def main() -> int:
         print(f"footprint: {r['articles']} articles peak PSS {rasad['pss_mb']:.0f} MB, "
               f"max RSS {rasad['rss_mb']:.0f} MB; {b['articles']} articles peak PSS "
               f"{b['pss_mb']:.0f} MB, max RSS {b['rss_mb']:.0f} MB (x{pss:.2f} PSS, "
-              f"x{rss:.2f} RSS; target within 1.10); {b['pages_s']:.0f} pages/s")
+              f"x{rss:.2f} RSS; target within 1.10); {b['pages_s']:.0f} pages/s, crawl process "
+              f"{b['own_ms']:.2f} ms CPU per page")
     return 0
 
 
