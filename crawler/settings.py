@@ -50,6 +50,9 @@ RASAD_PROGRESS_INTERVAL = os.environ.get("RASAD_PROGRESS_INTERVAL", "")
 # Worker mode (crawler/cluster/): seconds after its last heartbeat that a worker counts as dead
 # and its leased requests go back to the shared queue (longer than any page's extraction).
 RASAD_WORKER_TTL = float(os.environ.get("RASAD_WORKER_TTL", "10"))
+# Worker mode: attempts (each with Scrapy's RETRY_TIMES retries) at a request whose download
+# failed (network error, timeout, 5xx/429) before it counts as failed for the round.
+RASAD_WORKER_ATTEMPTS = int(os.environ.get("RASAD_WORKER_ATTEMPTS", "3"))
 
 # Politeness. Per-outlet delay and concurrency come from the outlet config (spider settings).
 ROBOTSTXT_OBEY = True
@@ -61,8 +64,22 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_MAX_DELAY = 30.0
 CONCURRENT_REQUESTS = 16
 COOKIES_ENABLED = False
-# Not even loaded (its module imports tldextract and requests: ~40 ms of every crawl's start).
-DOWNLOADER_MIDDLEWARES_BASE_OFF = {"scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None}
+# Scrapy's base list without the cookies middleware, whose module imports tldextract and
+# requests (~40 ms of every crawl's start): Scrapy imports every class named here, even one set
+# to None, to normalise the names. Written out (importing Scrapy's defaults would load Scrapy in
+# every `rasad` command); tests/test_guard.py checks it against Scrapy's own list.
+_MW = "scrapy.downloadermiddlewares."
+DOWNLOADER_MIDDLEWARES_BASE = {
+    f"{_MW}offsite.OffsiteMiddleware": 50, f"{_MW}robotstxt.RobotsTxtMiddleware": 100,
+    f"{_MW}httpauth.HttpAuthMiddleware": 300,
+    f"{_MW}downloadtimeout.DownloadTimeoutMiddleware": 350,
+    f"{_MW}defaultheaders.DefaultHeadersMiddleware": 400,
+    f"{_MW}useragent.UserAgentMiddleware": 500, f"{_MW}retry.RetryMiddleware": 550,
+    f"{_MW}redirect.MetaRefreshMiddleware": 580,
+    f"{_MW}httpcompression.HttpCompressionMiddleware": 590,
+    f"{_MW}redirect.RedirectMiddleware": 600, f"{_MW}httpproxy.HttpProxyMiddleware": 750,
+    f"{_MW}stats.DownloaderStats": 850, f"{_MW}httpcache.HttpCacheMiddleware": 900,
+}
 TELNETCONSOLE_ENABLED = False
 
 # Bounded work per response; only web schemes.
@@ -121,7 +138,6 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.guard.middleware.RequestGuard": 50,
     "crawler.components.incremental.ConditionalRequests": 540,  # 540: sees final responses
-    **DOWNLOADER_MIDDLEWARES_BASE_OFF,
 }
 # Checks the address each connection really uses (DNS rebinding), see crawler/guard/resolver.py.
 TWISTED_DNS_RESOLVER = "crawler.guard.resolver.GuardedResolver"

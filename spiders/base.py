@@ -32,6 +32,10 @@ from storage.db import now_iso
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 _SKIP_LINK = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", ".mp4", ".zip")
 
+# Articles whose other URL shapes are remembered in one crawl (~0.3 KB each, most not needing
+# it); beyond that, only the shape fetched is kept, as before.
+MAX_SHAPES = 20_000
+
 
 def config_from_settings(settings: BaseSettings) -> Config:
     origins = settings.get("RASAD_ORIGINS") or {}
@@ -71,6 +75,9 @@ class OutletSpider(scrapy.Spider):
         spider.scheduled: set[str] = set()
         spider.pending = PendingArticles(crawler, lambda url: spider._request(url, "article")) \
             if cls.lazy_articles else None
+        # key → the other URL shapes met for an article this crawl fetches (crawler/components/
+        # pipelines.py keeps them as its aliases when the spider closes).
+        spider.shapes: dict[str, set[str]] = {}
         spider._workers = workers.worker_count(crawler.settings.get("RASAD_WORKERS"))
         spider._listeners = workers.listener_jobs(listener_paths(crawler.settings),
                                                   crawler.settings)
@@ -193,6 +200,8 @@ class OutletSpider(scrapy.Spider):
         if not (outlet.is_allowed(url) and outlet.is_article_url(url)):
             return
         key = key or canonical(url, outlet.url_rules)
+        if key in self.scheduled:
+            self._another_shape(key, url)
         if key in self.known:
             # crawler/links/revisit.py: changed since we read it?
             if not self.known.due(key, lastmod):
@@ -206,6 +215,15 @@ class OutletSpider(scrapy.Spider):
             self.pending.add(url)
         else:
             yield self._request(url, "article")
+
+    def _another_shape(self, key: str, url: str) -> None:
+        """Remember a URL of an article already scheduled by another of its shapes (a listing's
+        link with the slug, a feed's with tracking parameters). Which shape is met first, and
+        fetched, depends on which response came first; keeping every shape met as an alias
+        makes the stored aliases the same whatever the order. Bounded (MAX_SHAPES)."""
+        url = url.split("#", 1)[0]
+        if url != key and len(self.shapes) < MAX_SHAPES:
+            self.shapes.setdefault(key, set()).add(url)
 
     def _maybe_gunzip(self, response: Response) -> bytes:
         body = response.body

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from crawler.cluster import keys
-from crawler.cluster.frontier import Frontier
 from storage.db import now_iso
 
 
 def worker_spider(base: type) -> type:
     """The outlet's spider class, working as a worker (RASAD_REDIS_URL, RASAD_WORKER_ID)."""
+    # Imported here, not at the top: Scrapy's spider loader imports every module of spiders/,
+    # and redis with scrapy-redis cost every single-process crawl ~40 ms of its start.
+    from crawler.cluster import keys
+    from crawler.cluster.frontier import Frontier
 
     class Worker(base):  # type: ignore[misc,valid-type]
         lazy_articles = False  # the shared frontier must hold every article found
@@ -50,14 +52,64 @@ def worker_spider(base: type) -> type:
             async for request in super().start():
                 yield request
 
-        def on_error(self, failure: Any) -> None:
+        def on_error(self, failure: Any) -> list[Any] | None:
+            request = failure.request
+            retry = self._retry(failure)
+            if retry is not None:
+                # Its lease ends as the retry is queued (SharedScheduler, one Lua script).
+                return [retry]
             super().on_error(failure)
-            token = failure.request.meta.pop("rasad_lease", None)
+            token = request.meta.pop("rasad_lease", None)
             if token:
+                if _transient(failure, self.crawler.settings):
+                    tries = request.meta.get("rasad_attempt", 1)
+                    self._inc("cluster/gave_up")
+                    self.frontier.gave_up(request.url, tries, _error_kind(failure))
+                    self.logger.warning("gave up on %s after %d attempts (%s)", request.url,
+                                        tries, _error_kind(failure))
                 self.frontier.release(token)
+            return None
+
+        def _retry(self, failure: Any) -> Any:
+            """A download that failed after Scrapy's own retries (a timeout, a 503 under load)
+            goes back to the shared queue, behind what is queued, until RASAD_WORKER_ATTEMPTS
+            attempts (each with Scrapy's retries) failed: worker mode has no retry table."""
+            request = failure.request
+            tries = request.meta.get("rasad_attempt", 1)
+            limit = self.crawler.settings.getint("RASAD_WORKER_ATTEMPTS")
+            if not request.meta.get("rasad_lease") or tries >= limit or \
+                    not _transient(failure, self.crawler.settings):
+                return None
+            meta = {k: v for k, v in request.meta.items()
+                    if k not in _PER_TRY and not k.startswith("_")}
+            self._inc("cluster/retried")
+            self.logger.info("attempt %d of %d failed (%s), queued again: %s", tries, limit,
+                             _error_kind(failure), request.url)
+            return request.replace(meta={**meta, "rasad_attempt": tries + 1},
+                                   priority=request.priority - 1, dont_filter=True)
 
     Worker.__name__ = base.__name__
     Worker.__qualname__ = base.__qualname__
     return Worker
 
 
+# Per download, not per request: Scrapy's retry count, the politeness and download slots and
+# the latency of the failed try (a redirect trail stays: it names the article's other URLs).
+_PER_TRY = frozenset({"retry_times", "rasad_slot", "download_slot", "download_latency"})
+
+
+def _transient(failure: Any, settings: Any) -> bool:
+    """Worth another try later in the round: a network error or timeout, or one of Scrapy's
+    RETRY_HTTP_CODES (5xx, 429, 408); not a 404, nor a request rasad refused itself."""
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.spidermiddlewares.httperror import HttpError
+
+    if failure.check(HttpError):
+        codes = {int(c) for c in settings.getlist("RETRY_HTTP_CODES")}
+        return failure.value.response.status in codes
+    return not failure.check(IgnoreRequest)
+
+
+def _error_kind(failure: Any) -> str:
+    response = getattr(failure.value, "response", None)
+    return f"http_{response.status}" if response is not None else type(failure.value).__name__

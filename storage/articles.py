@@ -260,6 +260,11 @@ class ArticleStore:
     def backfill(self, batch: int = 500) -> int:
         """Hash, fingerprint and assign stories to articles stored before deduplication existed
         (oldest first, so the earliest copy of a story is its root). Returns how many."""
+        # Almost always none (index articles_unhashed): then no write transaction and no band
+        # sync (each crawl's spiders open the store; an unchanged re-crawl writes no article).
+        if self.db.conn.execute(
+                "SELECT 1 FROM articles WHERE content_hash IS NULL LIMIT 1").fetchone() is None:
+            return 0
         done = 0
         while True:
             with transaction(self.db) as conn:
@@ -278,6 +283,16 @@ class ArticleStore:
             done += len(rows)
             if len(rows) < batch:
                 return done
+
+    def add_aliases(self, shapes: dict[str, set[str]]) -> None:
+        """More URLs of stored articles (store key → URLs that name it): kept as aliases, like
+        the URLs an article was fetched by. Keys not stored (a page that failed) are skipped."""
+        seen = now_iso()
+        rows = [(url, seen, key) for key in sorted(shapes) for url in sorted(shapes[key])]
+        with transaction(self.db) as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_urls (url, article_id, outlet, first_seen) "
+                "SELECT ?, article_id, outlet, ? FROM article_urls WHERE url = ?", rows)
 
     def revisit_marks(self, outlet: str) -> dict[str, str]:
         return revisit_marks(self.db.conn, outlet)

@@ -129,10 +129,11 @@ def test_politeness_is_global_and_another_config_is_refused(
     times = sorted(r["received"] for r in mirror.requests  # type: ignore[attr-defined]
                    if r["outlet"] == "maseer")
     # Starts are 0.25 s apart on Redis's clock for both workers together (each on its own
-    # would give 0.125 s); arrival times jitter with the load, so look at spans of 4 gaps.
+    # would give 0.125 s, so 4 gaps 0.5 s); arrival times jitter with the load (one late
+    # arrival shortens the next span), so look at spans of 4 gaps with room for that jitter.
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     spans = [b - a for a, b in zip(times, times[4:], strict=False)]
-    assert len(times) > 20 and statistics.median(gaps) > 0.23 and min(spans) > 0.85, gaps
+    assert len(times) > 20 and statistics.median(gaps) > 0.23 and min(spans) > 0.75, gaps
     stop_writer(writer)
     second.communicate(timeout=30)  # one writer per Redis: the second one gave up
     assert second.returncode == 2

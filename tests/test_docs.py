@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from crawler.cli import main
+from crawler.cli import all_commands, main
 from crawler.config.outlets import ExtractRules, Outlet, Politeness
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -16,7 +16,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 def commands(group: click.Group, prefix: str = "rasad") -> list[tuple[str, click.Command]]:
     found = []
-    for name, cmd in group.commands.items():
+    for name, cmd in (all_commands() if group is main else group.commands).items():
         path = f"{prefix} {name}"
         found.append((path, cmd))
         if isinstance(cmd, click.Group):

@@ -147,3 +147,9 @@ def test_only_the_extensions_rasad_uses() -> None:
     assert middlewares["scrapy.downloadermiddlewares.offsite.OffsiteMiddleware"] is None
     assert middlewares["crawler.guard.middleware.RequestGuard"] < \
         middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"]
+    # rasad's copy of Scrapy's base list differs only by the cookies middleware (never loaded)
+    from scrapy.settings import default_settings
+
+    cookies = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES_BASE") == {
+        k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items() if k != cookies}

@@ -69,8 +69,57 @@ def crawls(mirror: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
         env={**os.environ, "RASAD_PROGRESS": "lines"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     second = {r["outlet"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    second_log = mirror.requests
     return {"db": db, "terminal": terminal, "first_log": first_log,
-            "second": second, "second_log": mirror.requests, "second_stderr": proc.stderr}
+            "second": second, "second_log": second_log, "second_stderr": proc.stderr,
+            "third": recrawl_watched(mirror, db)}
+
+
+# `rasad crawl` as the console script runs it, reporting at exit the modules it imported and
+# whether it started the worker pool.
+WATCHED = """
+import atexit, json, sys
+out = sys.argv.pop(1)
+from crawler.components import workers
+started = []
+class Pool(workers.Pool):
+    def __init__(self, *args, **kwargs):
+        started.append(True)
+        super().__init__(*args, **kwargs)
+workers.Pool = Pool
+atexit.register(lambda: json.dump({"modules": sorted(sys.modules), "pool": bool(started)},
+                                  open(out, "w")))
+sys.argv[0] = "rasad"
+from crawler.cli import main
+main()
+"""
+
+
+def recrawl_watched(mirror: Any, db: Path) -> dict[str, Any]:
+    out = db.parent / "watched.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", WATCHED, str(out), "crawl", "--config", str(MIRROR_CONFIG),
+         *origin_args(mirror), "--db", str(db), "--json"], cwd=ROOT, capture_output=True,
+        text=True, timeout=300, env={**os.environ, "RASAD_PROGRESS": "off"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {"summary": [json.loads(line) for line in proc.stdout.splitlines()],
+            **json.loads(out.read_text())}
+
+
+def test_an_unchanged_recrawl_loads_no_extractor_and_starts_no_worker(
+    crawls: dict[str, Any]
+) -> None:
+    # Start-up cost (README "Speed and memory"): a crawl that meets no article page imports
+    # no extraction code, nor the libraries of commands and channels it does not use, and
+    # forks no worker (the zygote forks them at the first article page).
+    third = crawls["third"]
+    assert third["summary"] and all(r["responses_304"] == r["requests"] > 0
+                                    for r in third["summary"])
+    loaded = {m.split(".")[0] for m in third["modules"]} | set(third["modules"])
+    for heavy in ("trafilatura", "dateparser", "htmldate", "crawler.extract", "apprise",
+                  "httpx", "redis", "tldextract", "apscheduler", "crawler.onboard"):
+        assert heavy not in loaded, heavy
+    assert third["pool"] is False
 
 
 def test_an_unchanged_outlet_costs_only_its_entry_points_all_answered_304(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crawler.config.toml import format_validation_error, read_toml
+from crawler.config.toml import format_validation_error, memoized, read_toml
 
 if TYPE_CHECKING:
     from crawler.alerts.channels.base import Sender
@@ -136,7 +136,11 @@ def _channel(path: Path, cid: str, table: Any, retry: dict[str, Any]) -> Channel
 def load_alerts(path: str | Path | None = None) -> AlertsConfig:
     """Read `path` (default: config/alerts.toml). A missing default file means no channels; a
     missing file that was asked for is an error."""
-    explicit = path
+    return memoized(("alerts", str(path or DEFAULT_ALERTS), bool(path)),
+                    lambda: _load_alerts(path))
+
+
+def _load_alerts(explicit: str | Path | None) -> AlertsConfig:
     p = Path(explicit) if explicit else DEFAULT_ALERTS
     if not p.exists():
         if explicit:

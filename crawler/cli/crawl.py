@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from crawler import startup
 from crawler.cli import alerts as alerts_hooks
 from crawler.cli import main
 from crawler.cli.errors import StoreFailure
@@ -80,6 +81,7 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
             "LOG_LEVEL": ["WARNING", "INFO", "DEBUG"][min(verbose, 2)], "RASAD_PROGRESS": progress}
         if delay is not None:
             worker_overrides.update(DOWNLOAD_DELAY=delay)
+        startup.resume()
         crawl_worker(config, outlets, redis_url, moved, worker_overrides, delay, as_json)
         return
     # The store is opened (created, brought up to date) and a write tried before any request:

@@ -3,9 +3,14 @@ request a worker took is not lost when that worker dies, and crawl rounds so tha
 knows when the crawl is over.
 
 - A request taken from the queue is moved, in the same Lua script, to the outlet's in-flight
-  hash under a lease token naming the worker. It leaves it when its callback's output has been
-  scheduled and stored (worker.LeaseRelease), when its errback ran, or when it was turned into
-  another request (a redirect, a retry: that one is queued and the old lease dropped at once).
+  hash under a lease token naming the worker. It leaves it once every output of its callback
+  has been handled: each request it led to queued, each article pushed to the stream (not
+  merely handed to Scrapy, which queues them: worker.LeaseRelease counts them back); when its
+  errback ran; or when it was turned into another request (a redirect, a retry: that one is
+  queued and the old lease dropped in the same script).
+- Marking a request seen (the shared duplicate filter) and queueing it is one Lua script: a
+  worker that dies between the two cannot leave a request that is seen but in no queue (every
+  later link to it would be filtered: the page would be lost for the round).
 - A worker beats every second (`rasad:worker:<id>`, expiring after RASAD_WORKER_TTL); the
   leases of a worker whose key expired go back to the queue (any worker does it, regularly and
   whenever it is idle). Fetching a page twice is harmless: the writer deduplicates.
@@ -16,6 +21,7 @@ knows when the crawl is over.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 import redis
@@ -33,18 +39,37 @@ redis.call('HSET', KEYS[2], ARGV[2], r[1])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[1] .. '|' .. r[2])
 return r[1]
 """
-# ARGV[1]: the worker whose leases to return ('' = every worker whose heartbeat key is gone)
+# KEYS: dupefilter, requests, inflight, owners
+# ARGV: fingerprint ('' = not filtered), encoded request, score, lease it replaces ('' = none)
+_ENQUEUE = """
+if ARGV[4] ~= '' then
+  redis.call('HDEL', KEYS[3], ARGV[4])
+  redis.call('HDEL', KEYS[4], ARGV[4])
+end
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return 1
+"""
+# KEYS: requests, inflight, owners, politeness slot holders
+# ARGV[1]: the worker whose leases to return ('' = every worker whose heartbeat key is gone).
+# Its politeness slots go too (holders "<worker>/<n>"), or a killed worker would hold the
+# outlet's concurrency for DOWNLOAD_TIMEOUT + 30 s.
 _REQUEUE = """
+local function gone(wid)
+  if ARGV[1] ~= '' then return wid == ARGV[1] end
+  return redis.call('EXISTS', ARGV[2] .. wid) == 0
+end
+for _, holder in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
+  local wid = string.match(holder, '^(.*)/[0-9]+$')
+  if wid and gone(wid) then redis.call('ZREM', KEYS[4], holder) end
+end
 local owners = redis.call('HGETALL', KEYS[3])
 local n = 0
 for i = 1, #owners, 2 do
   local token, value = owners[i], owners[i + 1]
   local sep = string.find(value, '|', 1, true)
   local wid, score = string.sub(value, 1, sep - 1), string.sub(value, sep + 1)
-  local gone
-  if ARGV[1] ~= '' then gone = (wid == ARGV[1])
-  else gone = redis.call('EXISTS', ARGV[2] .. wid) == 0 end
-  if gone then
+  if gone(wid) then
     local data = redis.call('HGET', KEYS[2], token)
     if data then redis.call('ZADD', KEYS[1], score, data) end
     redis.call('HDEL', KEYS[2], token)
@@ -54,7 +79,7 @@ for i = 1, #owners, 2 do
 end
 return n
 """
-# KEYS: requests, inflight, round, round seq, dupefilter, stream, config
+# KEYS: requests, inflight, round, round seq, dupefilter, stream, config, failed
 # ARGV: now, worker, outlet, config fingerprint
 _BEGIN = """
 if redis.call('HGET', KEYS[3], 'state') == 'running' then
@@ -63,7 +88,7 @@ if redis.call('HGET', KEYS[3], 'state') == 'running' then
 end
 redis.call('SET', KEYS[7], ARGV[4])
 local id = redis.call('INCR', KEYS[4])
-redis.call('DEL', KEYS[5])
+redis.call('DEL', KEYS[5], KEYS[8])
 redis.call('DEL', KEYS[3])
 redis.call('HSET', KEYS[3], 'id', id, 'state', 'running', 'started', ARGV[1], 'by', ARGV[2])
 redis.call('XADD', KEYS[6], '*', 'kind', 'run_start', 'outlet', ARGV[3], 'round', id,
@@ -90,7 +115,11 @@ class Frontier:
         self.worker_id = worker_id
         self.round_id: str | None = None
         self._serial = 0
+        # lease → outputs of its response handed to Scrapy and not yet handled (queued/pushed)
+        self._outputs: dict[str, int] = {}
+        self._ended: set[str] = set()  # leases whose callback returned, outputs still pending
         self._pop = server.register_script(_POP)
+        self._enqueue = server.register_script(_ENQUEUE)
         self._requeue = server.register_script(_REQUEUE)
         self._begin = server.register_script(_BEGIN)
         self._finish = server.register_script(_FINISH)
@@ -104,18 +133,50 @@ class Frontier:
         data = self._pop(keys=[k.requests, k.inflight, k.owners], args=[self.worker_id, token])
         return (token, data) if data else None
 
+    def enqueue(self, data: bytes, score: float, fingerprint: str = "",
+                release: str | None = None) -> bool:
+        """Queue an encoded request unless its `fingerprint` is in the duplicate filter (it is
+        added in the same step; "" = not filtered); `release`: the lease it replaces (a
+        redirect, a retry), ended either way. False when filtered."""
+        k = self.keys
+        return bool(self._enqueue(keys=[k.dupefilter, k.requests, k.inflight, k.owners],
+                                  args=[fingerprint, data, score, release or ""]))
+
     def push(self, data: bytes, score: float, release: str | None = None) -> None:
-        """Queue an encoded request; `release`: the lease it replaces (a redirect, a retry)."""
-        pipe = self.server.pipeline(transaction=True)
-        pipe.zadd(self.keys.requests, {data: score})
-        if release:
-            pipe.hdel(self.keys.inflight, release).hdel(self.keys.owners, release)
-        pipe.execute()
+        """Queue an encoded request, unfiltered; `release`: the lease it replaces."""
+        self.enqueue(data, score, "", release)
 
     def release(self, token: str) -> None:
         pipe = self.server.pipeline(transaction=True)
         pipe.hdel(self.keys.inflight, token).hdel(self.keys.owners, token)
         pipe.execute()
+
+    # --- a response's outputs: its lease ends when the last one is handled -----------------
+    def expect_output(self, token: str) -> None:
+        self._outputs[token] = self._outputs.get(token, 0) + 1
+
+    def output_handled(self, token: str) -> None:
+        left = self._outputs.get(token, 0) - 1
+        if left > 0:
+            self._outputs[token] = left
+            return
+        self._outputs.pop(token, None)
+        if token in self._ended:
+            self._ended.discard(token)
+            self.release(token)
+
+    def outputs_ended(self, token: str) -> None:
+        """The callback returned: release now, or when its last output is handled."""
+        if self._outputs.get(token):
+            self._ended.add(token)
+        else:
+            self._outputs.pop(token, None)
+            self.release(token)
+
+    def gave_up(self, url: str, tries: int, error: str) -> None:
+        """Record a request that failed every attempt of this round (`rasad status` shows
+        them; the next round tries again)."""
+        self.server.hset(self.keys.failed, url, f"{tries} {error}")
 
     def requeue_dead(self) -> int:
         """Return the leases of workers that stopped beating to the queue."""
@@ -126,7 +187,8 @@ class Frontier:
         return self._requeue(keys=self._lease_keys(), args=[self.worker_id, ""])
 
     def _lease_keys(self) -> list[str]:
-        return [self.keys.requests, self.keys.inflight, self.keys.owners]
+        return [self.keys.requests, self.keys.inflight, self.keys.owners,
+                self.keys.polite_holders]
 
     def mine(self) -> int:
         prefix = f"{self.worker_id}|".encode()
@@ -146,7 +208,7 @@ class Frontier:
         k = self.keys
         verdict, round_id = self._begin(
             keys=[k.requests, k.inflight, k.round, k.round_seq, k.dupefilter, keys.STREAM,
-                  k.config],
+                  k.config, k.failed],
             args=[now, self.worker_id, k.outlet, config_fp])
         self.round_id = keys.text(round_id)
         return ("joined", "started", "refused")[int(verdict)]
@@ -173,8 +235,12 @@ class SharedScheduler(Scheduler):
     under a lease. Settings: those of scrapy-redis; the worker sets the keys per outlet."""
 
     def open(self, spider: Any) -> None:
-        super().open(spider)
         self.frontier: Frontier = spider.frontier
+        # scrapy-redis made its own clients (queue, duplicate filter) without the retries that
+        # ride out a Redis restart (keys.connect): use the frontier's for everything.
+        self.server = self.frontier.server
+        super().open(spider)
+        self.df.server = self.server
 
     def close(self, reason: str) -> None:
         # The queue and the duplicate filter are shared: never flushed by one worker. Requests
@@ -183,15 +249,24 @@ class SharedScheduler(Scheduler):
 
     def enqueue_request(self, request: Any) -> bool:
         replaced = request.meta.pop("rasad_lease", None)  # a redirect or retry of a leased one
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            if replaced:
-                self.frontier.release(replaced)
+        parent = request.meta.pop("rasad_parent", None)  # the response that led to it
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        try:
+            queued = self.frontier.enqueue(self.queue._encode_request(request),
+                                           -request.priority, fingerprint, replaced)
+        except redis.RedisError as exc:
+            # Retried for ~30 s already (keys.connect). Stop this worker loudly rather than
+            # drop the request: its lease stays and goes back to the queue once its heartbeat
+            # lapses.
+            redis_lost(self.spider, exc)
             return False
-        self.frontier.push(self.queue._encode_request(request), -request.priority, replaced)
-        if self.stats:
+        if parent:
+            self.frontier.output_handled(parent)
+        if not queued:
+            self.df.log(request, self.spider)
+        elif self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        return True
+        return queued
 
     def next_request(self) -> Any:
         taken = self.frontier.pop()
@@ -203,6 +278,18 @@ class SharedScheduler(Scheduler):
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+
+def redis_lost(spider: Any, exc: BaseException) -> None:
+    """Redis stayed unreachable past the retries: close the worker's crawl of this outlet
+    (finish reason `redis_unreachable`, exit status 1) instead of carrying on without it."""
+    from scrapy.utils.defer import deferred_from_coro
+
+    logging.getLogger(__name__).error("%s: Redis unreachable, stopping: %s", spider.name, exc)
+    spider.crawler.stats.set_value("rasad/cluster/redis_lost", 1)
+    engine = spider.crawler.engine
+    if engine is not None and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason="redis_unreachable"))
 
 
 class ArticleDupeFilter(RFPDupeFilter):

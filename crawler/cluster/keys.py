@@ -43,6 +43,7 @@ class OutletKeys:
         self.owners = f"{base}:owners"  # hash: lease token → "<worker id>|<score>"
         self.round = f"{base}:round"  # hash: id, state (running/done), started, finished, by
         self.round_seq = f"{base}:round:seq"
+        self.failed = f"{base}:failed"  # hash: URL given up on this round → "<tries> <error>"
         self.config = f"{base}:config"  # fingerprint of the outlet's definition in use
         self.polite_next = f"{base}:polite:next"  # earliest start of the next request (ms)
         self.polite_holders = f"{base}:polite:holders"  # zset: slot holder → lease expiry (ms)

@@ -19,12 +19,12 @@ def facts(server: redis.Redis, outlet_ids: Iterable[str]) -> dict[str, Any]:
     for outlet_id in outlet_ids:
         k = keys.OutletKeys(outlet_id)
         pipe = server.pipeline(transaction=False)
-        pipe.zcard(k.requests).hlen(k.inflight).hgetall(k.round)
-        queued, inflight, round_ = pipe.execute()
+        pipe.zcard(k.requests).hlen(k.inflight).hgetall(k.round).hlen(k.failed)
+        queued, inflight, round_, failed = pipe.execute()
         round_ = {keys.text(a): keys.text(b) for a, b in round_.items()}
         outlets.append({"outlet": outlet_id, "round": int(round_.get("id", 0) or 0),
                         "state": round_.get("state", "never"), "queued": queued,
-                        "in_flight": inflight, "started": round_.get("started"),
+                        "in_flight": inflight, "failed": failed, "started": round_.get("started"),
                         "finished": round_.get("finished")})
     workers = []
     for wid, seen in server.zrangebyscore(keys.WORKERS, now - RECENT, "+inf", withscores=True):
@@ -62,7 +62,8 @@ def lines(f: dict[str, Any]) -> list[str]:
     out = []
     for o in f["outlets"]:
         out.append(f"{o['outlet']:<16} round {o['round']:>4} {o['state']:<8} "
-                   f"queued {o['queued']:>6}  in flight {o['in_flight']:>4}")
+                   f"queued {o['queued']:>6}  in flight {o['in_flight']:>4}"
+                   + (f"  failed {o['failed']}" if o["failed"] else ""))
     alive = [w for w in f["workers"] if w["alive"]]
     out.append(f"workers: {len(alive)} alive, {len(f['workers'])} seen in the last "
                f"{int(RECENT // 60)} min")

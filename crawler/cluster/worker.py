@@ -12,11 +12,13 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from scrapy import signals
+import redis
+from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler.cluster import keys
+from crawler.cluster.frontier import redis_lost
 from crawler.cluster.stream import ArticleMessage
 from crawler.components.items import FoundArticle
 from crawler.components.pipelines import article_keys
@@ -35,7 +37,12 @@ def new_worker_id() -> str:
 
 class LeaseRelease:
     """Spider middleware, closest to the engine: a response's lease ends once everything its
-    callback produced has been scheduled (into the shared queue) and pushed (to the stream)."""
+    callback produced has been handled, each request queued (SharedScheduler.enqueue_request)
+    and each article pushed to the stream (the item signals), not when the callback returns:
+    Scrapy's scraper reads a callback's output ahead of handling it (a queue of
+    2 × CONCURRENT_ITEMS), so a lease released at the callback's end is gone while its last
+    article or requests are still in that process's memory, and a worker killed then loses
+    them for the round."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -44,27 +51,59 @@ class LeaseRelease:
     def from_crawler(cls, crawler: Any) -> LeaseRelease:
         if not crawler.settings.get("RASAD_REDIS_URL"):
             raise NotConfigured("not a worker")
-        return cls(crawler)
+        mw = cls(crawler)
+        for signal in (signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(mw.item_handled, signal=signal)
+        crawler.signals.connect(mw.item_error, signal=signals.item_error)
+        return mw
 
     def process_spider_output(self, response: Any, result: Iterable[Any],
                               spider: Any = None) -> Iterable[Any]:
+        token = _lease(response)
         try:
-            yield from result
+            for output in result:
+                self._expect(token, output)
+                yield output
         finally:
-            self._release(response)
+            if token:
+                self.crawler.spider.frontier.outputs_ended(token)
 
     async def process_spider_output_async(self, response: Any, result: AsyncIterator[Any],
                                           spider: Any = None) -> AsyncIterator[Any]:
+        token = _lease(response)
         try:
-            async for item in result:
-                yield item
+            async for output in result:
+                self._expect(token, output)
+                yield output
         finally:
-            self._release(response)
+            if token:
+                self.crawler.spider.frontier.outputs_ended(token)
 
-    def _release(self, response: Any) -> None:
-        token = response.request.meta.pop("rasad_lease", None) if response.request else None
+    def _expect(self, token: str | None, output: Any) -> None:
+        if token is None or output is None:  # the scraper skips None
+            return
+        if isinstance(output, Request):
+            output.meta["rasad_parent"] = token  # SharedScheduler counts it back
+        self.crawler.spider.frontier.expect_output(token)
+
+    def item_handled(self, item: Any, response: Any = None, spider: Any = None) -> None:
+        token = _lease(response)
         if token:
-            self.crawler.spider.frontier.release(token)
+            self.crawler.spider.frontier.output_handled(token)
+
+    def item_error(self, item: Any, response: Any = None, spider: Any = None,
+                   failure: Any = None) -> None:
+        if failure is not None and failure.check(redis.RedisError):
+            # Not pushed: keep the lease (it goes back to the queue when this worker's
+            # heartbeat lapses) and stop.
+            redis_lost(self.crawler.spider, failure.value)
+            return
+        self.item_handled(item, response)
+
+
+def _lease(response: Any) -> str | None:
+    request = getattr(response, "request", None)
+    return request.meta.get("rasad_lease") if request is not None else None
 
 
 class StreamPipeline:
@@ -129,6 +168,14 @@ class WorkerExtension:
         self.loop.start(1.0, now=False)
 
     def beat(self) -> None:
+        try:
+            self._beat()
+        except redis.RedisError as exc:
+            # Past keys.connect's retries. A LoopingCall whose call raises stops for good: this
+            # worker would stop beating, and the others take its leases over and over.
+            log.warning("%s: heartbeat failed, next one in 1 s: %s", self.spider.name, exc)
+
+    def _beat(self) -> None:
         frontier = self.spider.frontier
         now = time.time()
         info = {"pid": os.getpid(), "host": socket.gethostname()}

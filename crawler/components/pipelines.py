@@ -119,6 +119,15 @@ class StorePipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         self._flush()
+        spider = spider or self.crawler.spider
+        shapes = getattr(spider, "shapes", None)
+        if shapes and self.store is not None:
+            try:  # the other URL shapes met for the articles stored (spiders/base.py)
+                self.store.add_aliases(shapes)
+            except STORE_ERRORS as exc:
+                self._close_store()
+                store_failed(self.crawler, exc)
+                return
         self._close_store()
 
     def _close_store(self) -> None:

@@ -11,9 +11,11 @@ of worker processes while the crawl process keeps Scrapy's reactor and the one S
 - The work is a pure function of the page (`process_page`), so a page gives the same stored rows
   whether it ran in a worker or inline; the writes stay in the crawl process, in one writer.
 
-The pool is one per process (a crawl process runs several outlets' spiders on one reactor),
-started by `rasad crawl` before the reactor runs, else (`scrapy crawl`) at the first article
-page. A worker that dies is not replaced: its pages, and later ones, are done inline."""
+The pool is one per process (a crawl process runs several outlets' spiders on one reactor).
+Under `rasad crawl` a zygote process is forked before the reactor runs and forks the workers at
+the first article page (a crawl with no article page to extract starts none); under `scrapy
+crawl` they start from a forkserver at the first article page. A worker that dies is not
+replaced: its pages, and later ones, are done inline."""
 from __future__ import annotations
 
 import asyncio
@@ -38,6 +40,7 @@ IN_FLIGHT_PER_WORKER = 2
 
 log = logging.getLogger(__name__)
 _pool: Pool | None = None
+_zygote_process: _Zygote | None = None
 
 
 @dataclass
@@ -128,16 +131,10 @@ class WorkerLost(RuntimeError):
 
 
 class _Worker:
-    def __init__(self, ctx: Any, others: list[socket.socket]) -> None:
-        parent, child = socket.socketpair()
-        # A forked child inherits the crawl-side sockets (its own and the earlier workers'):
-        # it closes them, or no worker would see end-of-file when the crawl closes its side.
-        self.process = ctx.Process(target=_serve, args=(child, [*others, parent]), daemon=True,
-                                   name="rasad-worker")
-        self.process.start()
-        child.close()
-        parent.setblocking(False)
-        self.sock = parent
+    def __init__(self, sock: socket.socket, process: Any = None) -> None:
+        sock.setblocking(False)
+        self.sock = sock
+        self.process = process  # None: a child of the zygote, which reaps it
         self.pending: deque[asyncio.Future[PageResult]] = deque()
         self.sending: asyncio.Lock | None = None
         self.reader: asyncio.Task[None] | None = None
@@ -176,10 +173,90 @@ class _Worker:
         if self.reader is not None and not self.reader.done():
             self.reader.cancel()
         self.sock.close()  # the worker reads end-of-file and exits
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(timeout=5)
+        if self.process is not None:
+            _join(self.process)
+
+
+def _join(process: Any) -> None:
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=5)
+
+
+def _spawn(ctx: Any, count: int) -> list[_Worker]:
+    """`count` workers started by a multiprocessing context (a forkserver under `scrapy
+    crawl`)."""
+    workers: list[_Worker] = []
+    for _ in range(count):
+        parent, child = socket.socketpair()
+        # A forked child inherits the crawl-side sockets (its own and the earlier workers'):
+        # it closes them, or no worker would see end-of-file when the crawl closes its side.
+        process = ctx.Process(target=_serve, args=(child, [*(w.sock for w in workers), parent]),
+                              daemon=True, name="rasad-worker")
+        process.start()
+        child.close()
+        workers.append(_Worker(parent, process))
+    return workers
+
+
+class _Zygote:
+    """A process forked before the reactor runs, while the crawl process has one thread and no
+    connection, that forks the workers when the first article page needs one. An unchanged
+    re-crawl (all 304) then pays for one idle fork, not for a pool; the workers still inherit
+    the imported code (shared pages, as if forked from the crawl process)."""
+
+    def __init__(self, ctx: Any, count: int) -> None:
+        self.count = count
+        parent, child = socket.socketpair()
+        self.process = ctx.Process(target=_zygote, args=(child, parent), daemon=True,
+                                   name="rasad-workers")
+        self.process.start()
+        child.close()
+        self.sock = parent
+
+    def workers(self) -> list[_Worker]:
+        """Ask for the workers (once): each one's socket comes back over the control socket."""
+        out: list[_Worker] = []
+        try:
+            self.sock.sendall(_HEADER.pack(self.count))
+            for _ in range(self.count):
+                _msg, fds, _flags, _addr = socket.recv_fds(self.sock, 1, 1)
+                if not fds:
+                    break
+                out.append(_Worker(socket.socket(fileno=fds[0])))
+        except OSError:
+            log.warning("the worker processes could not be started; pages are processed in "
+                        "the crawl process")
+        return out
+
+    def close(self) -> None:
+        self.sock.close()  # the zygote reaps its workers (their sockets are closed) and exits
+        _join(self.process)
+
+
+def _zygote(sock: socket.socket, crawl_end: socket.socket) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl process's to handle
+    crawl_end.close()
+    children = []
+    with sock:
+        while (header := _receive_blocking(sock, _HEADER.size)) is not None:
+            for _ in range(_HEADER.unpack(header)[0]):
+                mine, theirs = socket.socketpair()
+                pid = os.fork()
+                if pid == 0:  # a worker: only its own socket open
+                    try:
+                        sock.close()
+                        mine.close()
+                        _serve(theirs, [])
+                    finally:
+                        os._exit(0)
+                theirs.close()
+                socket.send_fds(sock, [b"w"], [mine.fileno()])
+                mine.close()
+                children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
 
 
 _HEADER = struct.Struct("!I")
@@ -235,18 +312,15 @@ def _serve(sock: socket.socket, others: list[socket.socket]) -> None:
 
 
 class Pool:
-    """`count` worker processes; at most IN_FLIGHT_PER_WORKER pages each at a time."""
+    """The workers; at most IN_FLIGHT_PER_WORKER pages each at a time."""
 
-    def __init__(self, count: int, method: str) -> None:
-        ctx = multiprocessing.get_context(method)
-        self.workers: list[_Worker] = []
-        for _ in range(count):
-            self.workers.append(_Worker(ctx, [w.sock for w in self.workers]))
+    def __init__(self, workers: list[_Worker]) -> None:
+        self.workers = workers
         self.slots: asyncio.Semaphore | None = None
 
     async def run(self, job: PageJob) -> PageResult:
         if self.slots is None:
-            self.slots = asyncio.Semaphore(IN_FLIGHT_PER_WORKER * len(self.workers))
+            self.slots = asyncio.Semaphore(IN_FLIGHT_PER_WORKER * max(1, len(self.workers)))
         async with self.slots:
             alive = [w for w in self.workers if w.alive]
             if not alive:
@@ -265,31 +339,42 @@ class Pool:
 
 
 def start(count: int, method: str = "fork") -> None:
-    """Start the pool of `count` processes (0: none). `rasad crawl` calls it before the reactor
-    runs, so the workers are forked from a process with one thread and no connection yet, and
-    inherit the imported code; started later (`scrapy crawl`), they come from a forkserver."""
-    global _pool
-    if _pool is not None or count <= 0:
+    """Prepare the pool of `count` processes (0: none). `rasad crawl` calls it before the
+    reactor runs: the zygote is forked then, from a process with one thread and no connection
+    yet, and forks the workers at the first article page. Started later (`scrapy crawl`), the
+    workers come from a forkserver at once."""
+    global _pool, _zygote_process
+    if _pool is not None or _zygote_process is not None or count <= 0:
         return
     if method not in multiprocessing.get_all_start_methods():
         method = "spawn"
-    _pool = Pool(count, method)
+    ctx = multiprocessing.get_context(method)
+    if method == "fork":
+        _zygote_process = _Zygote(ctx, count)
+    else:
+        _pool = Pool(_spawn(ctx, count))
     atexit.register(shutdown)
 
 
 def shutdown() -> None:
-    global _pool
+    global _pool, _zygote_process
     if _pool is not None:
         _pool.close()
-    _pool = None
+    if _zygote_process is not None:
+        _zygote_process.close()
+    _pool = _zygote_process = None
 
 
 async def run(job: PageJob, count: int) -> PageResult:
     """`process_page(job)` in the pool (started with `count` workers if not running yet), or
     inline when `count` is 0."""
+    global _pool
     if count <= 0:
         return process_page(job)
     if _pool is None:
-        start(count, "forkserver")
+        if _zygote_process is not None:
+            _pool = Pool(_zygote_process.workers())
+        else:
+            start(count, "forkserver")
     assert _pool is not None
     return await _pool.run(job)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from crawler.config.toml import format_validation_error, read_toml
+from crawler.config.toml import format_validation_error, memoized, read_toml
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "outlets.toml"
 
@@ -40,7 +40,7 @@ class ExtractRules(_Strict):
     """Outlet-specific extraction rules; everything optional (the theme module covers the rest)."""
 
     # None: the theme is recognised on each page (body classes, asset paths, generator meta);
-    # else a name of crawler.extract.themes.THEMES.
+    # else a name of crawler.config.themes.THEMES.
     theme: str | None = None
     # CSS selectors (drop_text: whole lines of text); README "Config reference" says what each does.
     body: list[str] = Field(default_factory=list)
@@ -55,7 +55,7 @@ class ExtractRules(_Strict):
     @field_validator("theme")
     @classmethod
     def _known_theme(cls, v: str | None) -> str | None:
-        from crawler.extract.themes import THEMES  # extraction imports this module
+        from crawler.config.themes import THEMES
 
         if v is not None and v not in THEMES:
             raise ValueError(f"unknown theme {v!r} (themes: {', '.join(THEMES)})")
@@ -232,6 +232,11 @@ def load_config(
 ) -> Config:
     """Load an outlets file or an overlay, then apply `origins` (id → scheme://host:port)."""
     path = Path(path) if path else DEFAULT_CONFIG
+    moves = tuple(sorted((origins or {}).items()))
+    return memoized(("outlets", str(path), moves), lambda: _load_config(path, origins))
+
+
+def _load_config(path: Path, origins: Mapping[str, str] | None) -> Config:
     data = read_toml(path, ConfigError)
     unknown = set(data) - _TOP_KEYS
     if unknown:

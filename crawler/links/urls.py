@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from courlan import scrub_url
 from w3lib.url import canonicalize_url
 
 from crawler.config.outlets import UrlRule
@@ -59,6 +58,8 @@ def _cached(url: str, rules: tuple[tuple[str, str], ...]) -> str:
 
 
 def _canonical(url: str, rules: tuple[tuple[str, str], ...]) -> str:
+    from courlan import scrub_url
+
     url = strip_tracking(scrub_url(url.strip()))
     try:
         url = canonicalize_url(url, keep_fragments=False)

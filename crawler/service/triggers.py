@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-
-from apscheduler.triggers.cron import CronTrigger
+from typing import TYPE_CHECKING
 
 from crawler.config.outlets import Outlet, parse_interval
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
@@ -15,6 +17,10 @@ def cron_trigger(cron: str, jitter: float | None = None) -> CronTrigger:
     """A crontab line (minute hour day month weekday, UTC) as a trigger. Weekday numbers keep
     their crontab meaning (0 or 7 = Sunday): APScheduler 3 counts them from Monday, so they are
     turned into names first ("1-5" → "mon-fri")."""
+    # Imported here: each crawl's health check asks an outlet's period, and most outlets have
+    # an `interval`, not a cron line (apscheduler and tzlocal: ~15 ms of every crawl).
+    from apscheduler.triggers.cron import CronTrigger
+
     fields = cron.split()
     if len(fields) != 5:
         raise ValueError(f"wants 5 fields, got {len(fields)}")

@@ -12,10 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-import apprise
 from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, short
@@ -23,6 +22,12 @@ from crawler.alerts.channels.targets import TargetRefused, target_problem
 from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, plain_text, subject
 from crawler.guard.addresses import checked_addresses
+
+if TYPE_CHECKING:
+    import apprise
+
+# apprise is imported where a channel of this kind is checked or sends (~25 ms, with requests):
+# loading alerts.toml, as every crawl does, costs nothing for the other kinds.
 
 _SPLIT = re.compile(r"[\s,]+")
 # Apprise schemes whose host is an arbitrary receiver (its "custom" notifications).
@@ -49,6 +54,8 @@ def split_urls(value: str) -> list[str]:
 def unsupported(urls: list[str]) -> str | None:
     """The first URL Apprise has no service for (config validation), or None."""
     for url in urls:
+        import apprise
+
         if apprise.Apprise.instantiate(url, suppress_exceptions=True) is None:
             return url
     return None
@@ -92,7 +99,9 @@ class AppriseSender:
         self.urls = list(channel.urls) or split_urls(env(channel.urls_env) or "")
         # Apprise URLs embed tokens: never echo them into logs or the alerts table.
         self.redact = Redactor(self.urls + [u.split("://", 1)[-1] for u in self.urls])
-        self.apprise = apprise.Apprise()
+        import apprise
+
+        self.apprise: apprise.Apprise = apprise.Apprise()
         for url in self.urls:
             self.apprise.add(url)
 
@@ -109,6 +118,8 @@ class AppriseSender:
         if len(self.apprise) == 0:
             return Outcome(ok=False, retry=False,
                            error=short(self.redact(f"no usable Apprise URL in {self.urls}")))
+        import apprise
+
         with apprise.LogCapture(level=logging.WARNING) as captured:
             ok = self.apprise.notify(title=subject(message), body=plain_text(message),
                                      body_format=apprise.NotifyFormat.TEXT)

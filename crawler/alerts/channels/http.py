@@ -9,16 +9,20 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import Field, field_validator
 
 from crawler.alerts.channels.base import Outcome, Redactor, env, parse_retry_after, short
 from crawler.alerts.channels.targets import TargetRefused, guarded_client, target_problem
 from crawler.alerts.config import Channel, env_name
 from crawler.alerts.message import Message, alerts_of, notice_lines, places, subject
+
+if TYPE_CHECKING:
+    import httpx
+# httpx is imported where a message is sent (~10 ms): loading alerts.toml, as every crawl does,
+# does not need it.
 
 USER_AGENT = "rasad-alerts/0.1 (+https://github.com/rasad-monitor/rasad)"
 RETRY_STATUS = frozenset({408, 425, 429})  # 4xx that mean "later", not "never"
@@ -101,7 +105,7 @@ class _HttpSender:
         self.channel = channel
         self.url = channel.url or env(channel.url_env)
         self.redact = Redactor([self.url if channel.url_env else None, self._secret()])
-        self.client = guarded_client(channel.allow_private, timeout=channel.timeout,
+        self.client: httpx.Client = guarded_client(channel.allow_private, timeout=channel.timeout,
                                      follow_redirects=False, headers={"User-Agent": USER_AGENT})
 
     def _secret(self) -> str | None:
@@ -114,6 +118,8 @@ class _HttpSender:
         return {"Content-Type": "application/json"}
 
     def send(self, message: Message) -> Outcome:
+        import httpx
+
         body = self.body(message)
         try:
             response = self.client.post(self.url, content=body,

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import smtplib
 import socket
-from typing import Any
-
-import httpcore
-import httpx
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from crawler.guard.addresses import TargetRefused, check_host, checked_addresses
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["TargetRefused", "guarded_client", "smtp_class", "target_problem"]
 
@@ -28,7 +29,19 @@ def target_problem(key: str, host: str, allow_private: bool) -> str | None:
     return None
 
 
-class _GuardedBackend(httpcore.NetworkBackend):
+@cache
+def _guarded_backend() -> type:
+    """The backend class, made on first use: httpx and httpcore are imported only where a
+    message is sent, not by every process that reads alerts.toml."""
+    import httpcore
+
+    class GuardedBackend(_GuardedBackendMixin, httpcore.NetworkBackend):
+        pass
+
+    return GuardedBackend
+
+
+class _GuardedBackendMixin:
     """httpcore's network backend, connecting only to checked addresses (TLS still verifies
     the host name: httpcore takes the server name from the URL, not from the address)."""
 
@@ -38,6 +51,8 @@ class _GuardedBackend(httpcore.NetworkBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None, socket_options: Any = None) -> Any:
+        import httpcore
+
         last: Exception | None = None
         for address in checked_addresses(host, port, self.allow_private):
             try:
@@ -59,9 +74,12 @@ class _GuardedBackend(httpcore.NetworkBackend):
 def guarded_client(allow_private: bool, **kwargs: Any) -> httpx.Client:
     """An httpx client whose every connection goes through the target check. Environment
     proxies are not used: the check is on the receiver, not on a proxy in between."""
+    import httpx
+
     transport = httpx.HTTPTransport()
     pool = transport._pool  # noqa: SLF001 - httpx exposes no public hook for the backend
-    pool._network_backend = _GuardedBackend(pool._network_backend, allow_private)  # noqa: SLF001
+    backend = _guarded_backend()(pool._network_backend, allow_private)  # noqa: SLF001
+    pool._network_backend = backend  # noqa: SLF001
     return httpx.Client(transport=transport, trust_env=False, **kwargs)
 
 

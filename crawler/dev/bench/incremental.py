@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from crawler.dev.bench.measure import BYTECODE_ENV
 from crawler.dev.mirror import Mirror
 from storage.db import connect
 
@@ -24,7 +25,7 @@ ROUNDS = int(os.environ.get("RASAD_BENCH_ROUNDS", "3"))
 
 def _crawl(mirror: Mirror, db: Path, conditional: bool) -> dict:
     origins = [a for o, u in mirror.origins.items() for a in ("--origin", f"{o}={u}")]
-    env = {**os.environ, "RASAD_CONDITIONAL": "1" if conditional else "0",
+    env = {**os.environ, **BYTECODE_ENV, "RASAD_CONDITIONAL": "1" if conditional else "0",
            "RASAD_PROGRESS": "off"}
     with sqlite3.connect(db) as conn:
         last = conn.execute("SELECT coalesce(max(id), 0) FROM crawl_runs").fetchone()[0]

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_EVERY = 0.1  # seconds between memory samples
+# Every measured process may cache its bytecode, as an installed copy does (pip compiles it):
+# with PYTHONDONTWRITEBYTECODE=1 in the environment (this machine's agents set it) every
+# `rasad` process compiled rasad's own ~120 modules again, ~60 ms of each start; the other
+# systems' code, in site-packages, was compiled at install. Outside the repository.
+BYTECODE_ENV = {"PYTHONDONTWRITEBYTECODE": "",
+                "PYTHONPYCACHEPREFIX": str(Path(tempfile.gettempdir()) / "rasad-bench-pycache")}
 
 
 @dataclass
@@ -72,7 +78,7 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None,
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started, started_at = time.perf_counter(), time.time()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd,
-                                env={**os.environ, **(env or {})})
+                                env={**os.environ, **BYTECODE_ENV, **(env or {})})
         peak = {"pss": 0, "rss": 0, "own": 0.0}
         done = threading.Event()
 

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from crawler.config.themes import THEMES
 from crawler.extract.select import Index
 from crawler.extract.text import line_key
 
 if TYPE_CHECKING:
     from crawler.config.outlets import ExtractRules
 
-# The theme registry: `extract.theme` names in the outlets file → the module here holding its
-# THEME. A new theme is its module plus one name here; the config rejects any other name.
-THEMES = ("generic", "citadel", "jnews", "tagdiv")
+# The theme registry (THEMES, crawler/config/themes.py): `extract.theme` names in the outlets
+# file → the module here holding its THEME.
 
 # Ad and share widgets of popular WordPress plugins, safe to drop inside any known body container.
 COMMON_DROP = (
