@@ -1,12 +1,13 @@
-"""Arabic date parsing: every month family, double names, digit systems, Hijri, and the order in
-which a page's dates are trusted."""
+"""Date parsing: every Arabic month family, double names, digit systems, Hijri, the other
+languages a page without rules may be in, update dates, and the order in which a page's dates
+are trusted."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
 
-from crawler.extract.dates import parse_arabic_date, parse_date_text, parse_iso
+from crawler.extract.dates import dates_in, parse_arabic_date, parse_date_text, parse_iso
 from crawler.extract.flags import date_flags
 from crawler.extract.hijri import hijri_to_gregorian
 
@@ -63,6 +64,19 @@ CASES = [
     # Harakat and tatweel do not hide a month
     ("10 تمّوز 2025", D(2025, 7, 10)),
     ("10 تمـــوز 2025", D(2025, 7, 10)),
+    # The region's other press and the wider web a page without rules may come from
+    ("14 Şubat 2025 Cuma", D(2025, 2, 14)),
+    ("7 ноября 2023 г.", D(2023, 11, 7)),
+    ("Samstag, 9. September 2017", D(2017, 9, 9)),
+    ("1er mars 2018", D(2018, 3, 1)),
+    ("le 9 sept. 2025 à 10h", D(2025, 9, 9)),
+    ("12 de marzo de 2020", D(2020, 3, 12)),
+    ("Okt. 3, 2019", D(2019, 10, 3)),
+    ("2020年07月12日", D(2020, 7, 12)),
+    ("2023년 11월 7일", D(2023, 11, 7)),
+    # Two-digit years, the same separator twice
+    ("كتب: أحمد حسن | 31.10.24", D(2024, 10, 31)),
+    ("12/05/99", D(1999, 5, 12)),
 ]
 
 
@@ -74,6 +88,7 @@ def test_visible_dates(text: str, expected: dt.date) -> None:
 @pytest.mark.parametrize("text", [
     "", "لا تاريخ هنا", "في مايو/ أيار أنها سترصد", "بين 10-20 أغسطس/ آب الجاري",
     "يوم 19 حزيران/يونيو، وذلك", "الكتاب 2020 كتاب", "31 شباط 2024", "باب 12 2020",
+    "version 1.10.23.4", "3.5 and 1.2.3", "31.10/24",
 ])
 def test_not_a_full_date(text: str) -> None:
     assert parse_arabic_date(text) is None
@@ -91,6 +106,15 @@ def test_hijri_only_when_it_is_the_only_date() -> None:
     both = "الخميس 9 كانون الثاني 2025 الموافق 09 رجب 1446هـ"
     assert parse_date_text(both) == (D(2025, 1, 9), "gregorian")
     assert parse_arabic_date("١ رمضان ١٤٤٦ هـ") == D(2025, 3, 1)
+
+
+def test_update_dates_are_marked() -> None:
+    # A revision's date ("Updated", "آخر تحديث", "Aktualisiert am") is told from the publication.
+    assert dates_in("آخر تحديث: 9 مارس 2025 نشر في 7 مارس 2025") == [
+        (D(2025, 3, 9), "gregorian", True), (D(2025, 3, 7), "gregorian", False)]
+    assert dates_in("26. September 2019 — Aktualisiert am 19.02.2020")[1][2] is True
+    assert dates_in("Updated: May 3, 2021")[0][2] is True
+    assert dates_in("Published May 1, 2021")[0][2] is False
 
 
 def test_hijri_conversion_anchors() -> None:

@@ -36,3 +36,10 @@ feeds.FlatCsvItemExporter  # noqa: B018
 feeds.FlatJsonItemExporter  # noqa: B018
 feeds.FlatJsonLinesItemExporter  # noqa: B018
 connect_to.ConnectToDownloadHandler  # noqa: B018
+
+# Lazy loading: Python calls a module's __getattr__ (PEP 562) and click calls a group's
+# list_commands for --help.
+from crawler import alerts, cli  # noqa: E402
+
+alerts.__getattr__  # noqa: B018
+cli._Group.list_commands  # noqa: B018

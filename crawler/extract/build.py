@@ -8,13 +8,14 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
-from crawler.extract.check import Drift, check_body
+from crawler.extract.check import MIN_JUDGED, Drift, check_body
 from crawler.extract.fallback import huge, remove_captions, run_trafilatura
-from crawler.extract.finddate import find_date
+from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
-from crawler.extract.furniture import furniture_keys
+from crawler.extract.furniture import drop_trailing_headings, furniture_keys, long_line
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
+from crawler.extract.quotes import restore_quotes
 from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
@@ -45,7 +46,9 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
     title = parts.title or _meta_title(meta, url, root)
     lines = strip_byline(parts.lines, [author, *categories])
     # The rules are checked against the generic pass over the same tree (see check.py).
-    fb = run_trafilatura(root, url, metadata=False) if lines else None
+    # (A body under MIN_JUDGED words is not judged, and is too short to keep: no generic pass.)
+    fb = run_trafilatura(root, url, metadata=False) \
+        if sum(len(line.split()) for line in lines) >= MIN_JUDGED else None
     generic_lines = remove_captions(fb.lines, parts.caption_keys, title) if fb else None
     lines, drift = check_body(
         lines, generic_lines, comp, scan, parts.container_rule,
@@ -74,7 +77,8 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
     if not huge(root):  # a page of 100k elements is no article layout: no time for it
-        lines = _trim_furniture(lines, furniture_keys(root))
+        lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
+        lines = restore_quotes(lines, root)
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
@@ -83,6 +87,8 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     if found is None and fb.date and fb.date[:10] != dt.date.today().isoformat():
         # htmldate's guess, except "today": on a page with no date that is a header clock.
         found = (fb.date[:10], "text")
+    if found is None and (date := from_page(root)):
+        found = (date.isoformat(), "text")
     parts = Parts(caption=caps[0] if caps else "")
     author = _author(meta, scan, fb.author)
     article = _article(meta, url, scan, outlet, first_seen, title, body, found, author, parts)
@@ -96,8 +102,9 @@ def _trim_furniture(lines: list[str], furniture: set[str]) -> list[str]:
     """`lines` without the furniture lines that open or close them (a newsletter box or a
     related list trafilatura kept after the article). Furniture between article lines stays:
     there it is often part of the story (a list of links the article is about)."""
-    # Only short lines: a long one found in a widget too is the article quoted by the widget.
-    keep = [i for i, line in enumerate(lines) if len(line.split()) >= 15 or len(line) > 100 or
+    # Only short lines: a long one found in a widget too is the article quoted by the widget;
+    # but a list item ("- ", as trafilatura prints them) is the widget's own teaser.
+    keep = [i for i, line in enumerate(lines) if long_line(line) and not line.startswith("- ") or
             line_key(line) not in furniture and not _URL_LINE.match(line)]
     if not keep:
         return lines
@@ -165,11 +172,22 @@ def _meta_title(meta: PageMeta, url: str, root: etree._Element | None = None) ->
 
 
 def _heading(root: etree._Element, title: str) -> etree._Element | None:
+    """The element showing the headline (the anchor of the date search): the <h1>/<h2> that is
+    the title, else the <h1>–<h3> holding the most of it or held by it (a title tag with the
+    site's name or a section, a headline with a kicker)."""
     key = line_key(title)
-    for el in root.iter("h1", "h2"):
-        if key and line_key(element_text(el)) == key:
+    if not key:
+        return None
+    near, size = None, 0
+    for i, el in enumerate(root.iter("h1", "h2", "h3")):
+        text = line_key(element_text(el))
+        if text == key and el.tag != "h3":
             return el
-    return None
+        # The longest part: "headline - site name" holds the site's logo <h1> too.
+        if i < 50 and len(text) > max(size, 11) and min(len(text), len(key)) >= 0.4 * max(
+                len(text), len(key)) and (text in key or key in text):
+            near, size = el, len(text)
+    return near
 
 
 def _author(meta: PageMeta, scan: Scan, fallback: str = "") -> str:

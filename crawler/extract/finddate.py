@@ -11,42 +11,21 @@ import re
 
 from lxml import etree
 
-from crawler.extract.dates import parse_date_text, parse_iso
+from crawler.extract.dates import dates_in, parse_date_text, parse_iso
 from crawler.extract.meta import PageMeta
-from crawler.extract.text import SKIP_TAGS, clean_line, text_of
+from crawler.extract.stamps import late_date, machine_date, plausible, published
+from crawler.extract.text import BLOCK_TAGS, CELL_TAGS, SKIP_TAGS, clean_line, text_of
 from crawler.extract.themed import inside as _inside
 from crawler.extract.themes import Scan
 
-_META_KEYS = ("article:published_time", "og:article:published_time", "datepublished",
-              "article.published", "publishdate", "pubdate", "dc.date.issued", "dcterms.issued",
-              "parsely-pub-date", "sailthru.date")
 # /2025/07/10/ and /2025-07-10 in paths; a year/month alone is not a day.
 _URL_DATE = re.compile(
     r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/._-]|$)")
 _URL_COMPACT = re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/._-]|$)")
 _TEXT_WINDOW = 600  # characters of visible text read after the title (and before it)
+_PAGE_WINDOW = 20_000  # characters of a page read when the title gives no anchor
 
 Found = tuple[str, str]  # (iso date, source)
-
-
-def _plausible(date: dt.date | None) -> bool:
-    return date is not None and 1990 <= date.year <= dt.date.today().year + 1
-
-
-def from_meta(meta: PageMeta) -> dt.date | None:
-    for key in _META_KEYS:
-        date = parse_iso(meta.og.get(key))
-        if _plausible(date):
-            return date
-    return None
-
-
-def from_jsonld(meta: PageMeta) -> dt.date | None:
-    value = meta.ld_value("datePublished")
-    if isinstance(value, list):
-        value = value[0] if value else None
-    date = parse_iso(value if isinstance(value, str) else None)
-    return date if _plausible(date) else None
 
 
 def _after(elements: list[etree._Element], anchor: etree._Element | None) -> list[etree._Element]:
@@ -63,10 +42,10 @@ def _element_date(el: etree._Element) -> tuple[dt.date, str] | None:
     for node in (el, *el.iter("time")):
         stamp = node.get("datetime") or node.get("content")
         date = parse_iso(stamp) if stamp else None
-        if _plausible(date):
+        if plausible(date):
             return date, "gregorian"
     found = parse_date_text(text_of(el))
-    if found and _plausible(found[0]):
+    if found and plausible(found[0]):
         return found
     return None
 
@@ -91,16 +70,24 @@ def from_url(url: str) -> dt.date | None:
                 date = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
             except ValueError:
                 continue
-            if _plausible(date):
+            if plausible(date):
                 return date
     return None
 
 
+_BREAKS = BLOCK_TAGS | CELL_TAGS | {"br"}
+_DATE_LINE_WORDS = 16  # a line this short holding a date is a date line (byline, meta line)
+_BEFORE_HANDICAP = 2  # lines: a date line before the title must be this much nearer to win
+_FAR = 10_000  # lines: the body's lines come after every line around the title
+
+
 def _text_around(root: etree._Element, anchor: etree._Element | None,
-                 fenced: set[etree._Element], end: etree._Element | None = None) -> tuple[str, str]:
-    """Visible text just before and just after the title, in reading order. Scripts, nav, header
-    clocks and fenced clutter are skipped; the text after the title stops at the end of the
-    article body (`end`), so sidebar widgets with other articles' dates are never read."""
+                 fenced: set[etree._Element], end: etree._Element | None = None,
+                 window: int = _TEXT_WINDOW) -> tuple[list[str], list[str]]:
+    """Visible lines just before and just after the title, in reading order (one per block).
+    Scripts, nav, header clocks and fenced clutter are skipped; the text after the title stops
+    at the end of the article body (`end`), so sidebar widgets with other articles' dates are
+    never read."""
     before: list[str] = []
     after: list[str] = []
     seen_anchor = anchor is None
@@ -118,33 +105,72 @@ def _text_around(root: etree._Element, anchor: etree._Element | None,
                 walker.skip_subtree()
                 continue
             piece = el.text
+            stamp = machine_date(el)
+            if stamp:  # a <time datetime> is a date line of its own, in the value it states
+                (after if seen_anchor else before).append(f"\n{stamp}\n")
         else:
             if el is end and seen_anchor:
                 break
             piece = el.tail
+        out = after if seen_anchor else before
+        if el.tag in _BREAKS:
+            out.append("\n")
         if not piece or not piece.strip():
             continue
         if seen_anchor:
-            after.append(piece[:_TEXT_WINDOW])
+            after.append(piece[:window])
             size += len(piece)
-            if size > _TEXT_WINDOW:
+            if size > window:
                 break
         else:
             before.append(piece[-_TEXT_WINDOW:])
-            if len(before) > 200:
-                del before[:100]
-    return clean_line(" ".join(before))[-_TEXT_WINDOW // 2:], clean_line(" ".join(after))
+            if len(before) > 400:
+                del before[:200]
+    tail = " ".join(before)[-_TEXT_WINDOW // 2:]
+    return _lines(tail), _lines(" ".join(after))
+
+
+def _lines(text: str) -> list[str]:
+    return [line for raw in text.split("\n") if (line := clean_line(raw))]
+
+
+def _pick(groups: list[list[str]]) -> tuple[dt.date, str] | None:
+    """The publication date among lines near the title (`groups`: the lines after it, those
+    before it nearest first, then the body's): a date on a short line of its own (a byline, a
+    meta line) before a date inside a sentence, which is often an event the article reports; a
+    date marked as an update ("Updated", "تحديث") only when there is no other; a Gregorian date
+    before a Hijri one (which may be a day off). Among equals the nearest line wins, a line
+    before the title only when it is closer by more than _BEFORE_HANDICAP lines."""
+    found = [((not update, kind == "gregorian", len(line.split()) <= _DATE_LINE_WORDS),
+              i + (0, _BEFORE_HANDICAP, _FAR)[min(rank, 2)], date, kind)
+             for rank, lines in enumerate(groups) for i, line in enumerate(lines)
+             for date, kind, update in dates_in(line) if plausible(date)]
+    if not found:
+        return None
+    best = max(key for key, _, _, _ in found)
+    _, _, date, kind = min((c for c in found if c[0] == best), key=lambda c: c[1])
+    return date, kind
 
 
 def from_text(root: etree._Element, title_el: etree._Element | None,
               fenced: set[etree._Element], body_text: str = "",
               end: etree._Element | None = None) -> tuple[dt.date, str] | None:
     before, after = _text_around(root, title_el, fenced, end)
-    for text in (after, before, body_text[:_TEXT_WINDOW]):
-        found = parse_date_text(text)
-        if found and _plausible(found[0]):
-            return found
-    return None
+    found = _pick([after, before[::-1], body_text[:_TEXT_WINDOW].split("\n")])
+    if found:
+        return found
+    # A date split over blocks ("<div>10</div><div>July 2025</div>") reads as one text.
+    return parse_date_text(" ".join(after)) or parse_date_text(" ".join(before))
+
+
+def from_page(root: etree._Element) -> dt.date | None:
+    """The last resort for a page whose headline and dates are nowhere near each other: the
+    first date line of the page's visible text (a date inside a sentence only if there is no
+    date line), never today's date (a header clock shows the day the page was fetched)."""
+    _, lines = _text_around(root, None, set(), window=_PAGE_WINDOW)
+    today = dt.date.today()
+    found = _pick([[line for line in lines if today not in [d for d, _, _ in dates_in(line)]]])
+    return found[0] if found and found[1] == "gregorian" else None
 
 
 def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
@@ -152,16 +178,23 @@ def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
               dropped: set[etree._Element] | None = None,
               container: etree._Element | None = None) -> Found | None:
     """The ordered date finder: (ISO date, source) with source in meta, jsonld, theme, url,
-    text, hijri — or None when the page shows no date at all. `dropped` are the theme's clutter
-    elements (related posts, widgets): their dates belong to other articles."""
-    for date, source in ((from_meta(meta), "meta"), (from_jsonld(meta), "jsonld")):
-        if date:
-            # A timestamp stored in UTC shows the next or previous day for evening or morning
-            # posts; the day in the URL is the one the CMS gave the post where it was written.
-            in_url = from_url(url)
-            if in_url and abs((in_url - date).days) == 1:
-                return in_url.isoformat(), source
-            return date.isoformat(), source
+    hijri, text — or None when the page shows no date at all.
+    `dropped` are the theme's clutter elements (related posts, widgets): their dates belong to
+    other articles."""
+    stated = published(meta)
+    # The address of the page as published (canonical, og:url) when the fetched one is a
+    # redirect, a feed proxy or an AMP copy without the date.
+    in_url = from_url(url) or from_url(meta.canonical or meta.get("og:url"))
+    if stated:
+        date, source = stated
+        # A timestamp stored in UTC shows the next or previous day for evening or morning
+        # posts; the day in the URL is the one the CMS gave the post where it was written. A
+        # stated date days after the URL's is a re-publication or a migration's date.
+        if in_url and (date - in_url).days >= 1:
+            return in_url.isoformat(), "url" if (date - in_url).days > 1 else source
+        if in_url and (in_url - date).days == 1:
+            return in_url.isoformat(), source
+        return date.isoformat(), source
     # Clutter holding other articles' dates (related posts, widgets) is fenced off, but not
     # the clutter around the headline itself (a theme's header block is dropped from the body).
     keep = set(title_el.iterancestors()) | {title_el} if title_el is not None else set()
@@ -172,12 +205,12 @@ def find_date(root: etree._Element, meta: PageMeta, url: str, scan: Scan,
     found = from_theme(scan, title_el, clocks)
     if found and found[1] != "hijri":
         return found[0].isoformat(), "theme"
-    date = from_url(url)
-    if date:
-        return date.isoformat(), "url"
+    if in_url:
+        return in_url.isoformat(), "url"
     if found:
         return found[0].isoformat(), "hijri"
     found = from_text(root, title_el, clocks, body_text, container)
     if found:
         return found[0].isoformat(), "hijri" if found[1] == "hijri" else "text"
-    return None
+    date = late_date(meta)
+    return (date.isoformat(), "meta") if date else None

@@ -63,7 +63,9 @@ def _cut_short(data: bytes) -> bool:
     """A transfer cut short with no Content-Length to say so. A page without </body></html> is
     legal HTML (those end tags are optional) when it ends on a closed element; a page that
     stops inside a tag, or in the text of an element it opened last (a page cut after its
-    headline, in a paragraph), is not whole."""
+    headline, in a paragraph), is not whole. A page ending right after a start tag is whole:
+    templates leave a stray `<p>` after their footer, while a transfer stopping exactly at the
+    end of a tag is rare (it stops inside a tag or a text far more often)."""
     if _END.search(data, max(0, len(data) - 65536)):
         return False
     tail = data[-4096:].rstrip()
@@ -74,6 +76,8 @@ def _cut_short(data: bytes) -> bool:
     if last is None:  # a comment, a doctype, or no tag at all in the tail
         return False
     closing, name = last.group(1), last.group(2).lower()
+    if not closing and gt == len(tail) - 1:
+        return False
     return not closing and name not in _VOID and not tail[:gt + 1].endswith(b"/>")
 
 

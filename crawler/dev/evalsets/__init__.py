@@ -1,6 +1,7 @@
 """Extraction measured on what others wrote: public evaluation sets, fetched outside the repo.
 
-    python -m crawler.dev.evalsets DIR... [--limit N] [--timeout S] [--json OUT]
+    python -m crawler.dev.evalsets DIR... [--limit N] [--timeout S] [--half A|B] [--json OUT]
+                                          [--split]
 
 Each DIR is a snapshot (a checkout) of one of these public repositories, recognised by its
 files: scrapinghub/article-extraction-benchmark (`ground-truth.json`, `html/*.html.gz`),
