@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 __all__ = ["LazyDatabase", "StoreError", "check_writable", "configure", "connect",
-           "connect_readonly", "describe", "now_iso", "transaction"]
+           "connect_readonly", "describe", "flush_batches", "now_iso", "transaction"]
 
 
 # How long a writer waits for another one's lock before the write fails (milliseconds); the
@@ -25,6 +25,17 @@ def configure(busy_timeout: float | None = None) -> None:
     global BUSY_TIMEOUT_MS
     if busy_timeout is not None and busy_timeout >= 0:
         BUSY_TIMEOUT_MS = int(busy_timeout * 1000)
+
+
+# storage.batch.Batch objects with a write transaction open in this process (holding the lock).
+OPEN_BATCHES: list[Any] = []
+
+
+def flush_batches() -> None:
+    """Commit every open batch of this process (storage/batch.py) before another write
+    transaction begins: that one would otherwise wait for a lock its own process holds."""
+    for batch in list(OPEN_BATCHES):
+        batch.flush()
 
 
 class StoreError(Exception):
@@ -147,6 +158,7 @@ def check_writable(db: sqlite_utils.Database) -> None:
     past the busy timeout. BEGIN IMMEDIATE alone succeeds on a read-only file in WAL mode; a
     row written and rolled back does not."""
     conn = db.conn
+    flush_batches()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
@@ -165,6 +177,7 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
         self.conn = db.conn
 
     def __enter__(self) -> sqlite3.Connection:
+        flush_batches()
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 

@@ -111,7 +111,10 @@ def similarity(a: bytes, b: bytes) -> float:
     return sum(map(operator.eq, sa, sb)) / SIGNATURE_SIZE
 
 
-@lru_cache(maxsize=4096)  # a new article's keys are needed for its lookup, then its indexing
+# A new article's keys are needed for its lookup, then its indexing, in the same write: a few
+# hundred entries cover a batch of writes. Each entry is ~2 KB (42 ints and the signature), so
+# 4,096 of them were 8 MB that a long crawl filled and kept (its memory grew with its articles).
+@lru_cache(maxsize=256)
 def band_keys(sig: bytes) -> tuple[int, ...]:
     """One signed 32-bit key per band (4 bytes in SQLite: a small index); the band number is
     hashed in, so equal values in different bands do not collide. 32 bits leave a chance of
