@@ -21,11 +21,12 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, TypeVar
 
 from storage import db as _db
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 T = TypeVar("T")
 
