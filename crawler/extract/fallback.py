@@ -123,20 +123,22 @@ def _date_params() -> dict[str, object]:
 
 
 def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
-                    bounded: bool | None = None) -> Fallback | None:
+                    bounded: bool | None = None, fast: bool = False) -> Fallback | None:
     """trafilatura on our parsed tree (it copies it first: the tree stays ours, and the page is
     parsed once, from text we decoded, so cp1256 pages reach it as Arabic, not mojibake).
 
     Comments are left out: plain `trafilatura.extract` appends them to the text, and a reader's
     comment is never article body, so leaving them out can only improve the body. `bounded`:
-    `huge(root)` if the caller knows it already."""
+    `huge(root)` if the caller knows it already. `fast`: trafilatura's fast mode (no readability
+    or justext comparison), the cheap first opinion of the theme check (build.py)."""
     import trafilatura  # imported lazily: themed outlets never pay for it
 
     if huge(root) if bounded is None else bounded:
         return Fallback(lines=paragraph_lines(root))
     try:
         doc = trafilatura.bare_extraction(
-            root, url=url, with_metadata=metadata, include_comments=False, include_tables=True,
+            root, url=url, fast=fast, with_metadata=metadata, include_comments=False,
+            include_tables=True,
             include_images=False, deduplicate=False, date_extraction_params=_date_params(),
         )
     except Exception:  # trafilatura raises assorted errors on odd trees; junk in, None out
