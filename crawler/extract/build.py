@@ -67,9 +67,11 @@ def _checked(root: etree._Element, url: str, lines: list[str], parts: Parts, com
              scan: Scan, title: str, rebuild: Callable[[], list[str]]) \
         -> tuple[list[str], Drift | None]:
     """The themed body checked against the generic pass over the same tree (see check.py).
-    The check first runs against trafilatura's fast mode (~40% of the full pass's CPU); only
-    when that rejects the themed body is the full generic pass run, and its verdict (and body)
-    is the one kept, so a stored body is the checked themed one or what the full pass gives.
+    The check first runs against trafilatura's fast, precise mode (about half the full pass's
+    CPU); only when that rejects the themed body is the full generic pass run, and its verdict
+    (and body) is the one kept, so a stored body is the checked themed one or what the full
+    pass gives: the same as checking against the full pass alone, on every mirror page in both
+    skins. A page whose rules drift pays both passes (a layout change: rare).
     (A body under MIN_JUDGED words is not judged, and is too short to keep: no generic pass.)"""
     if sum(len(line.split()) for line in lines) < MIN_JUDGED:
         return check_body(lines, None, comp, scan, parts.container_rule, rebuild, title)

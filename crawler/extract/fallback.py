@@ -130,15 +130,17 @@ def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
     Comments are left out: plain `trafilatura.extract` appends them to the text, and a reader's
     comment is never article body, so leaving them out can only improve the body. `bounded`:
     `huge(root)` if the caller knows it already. `fast`: trafilatura's fast mode (no readability
-    or justext comparison), the cheap first opinion of the theme check (build.py)."""
+    or justext comparison) favouring precision (no baseline rescue or recall retry, which
+    re-read the whole tree): the cheap first opinion of the theme check (build.py `_checked`),
+    about half the full pass's CPU."""
     import trafilatura  # imported lazily: themed outlets never pay for it
 
     if huge(root) if bounded is None else bounded:
         return Fallback(lines=paragraph_lines(root))
     try:
         doc = trafilatura.bare_extraction(
-            root, url=url, fast=fast, with_metadata=metadata, include_comments=False,
-            include_tables=True,
+            root, url=url, fast=fast, favor_precision=fast, with_metadata=metadata,
+            include_comments=False, include_tables=True,
             include_images=False, deduplicate=False, date_extraction_params=_date_params(),
         )
     except Exception:  # trafilatura raises assorted errors on odd trees; junk in, None out
