@@ -15,7 +15,7 @@ from crawler.extract.flags import date_flags
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys, long_line
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
-from crawler.extract.quotes import restore_quotes
+from crawler.extract.quotes import restore_between
 from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
@@ -78,7 +78,7 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
     if not huge(root):  # a page of 100k elements is no article layout: no time for it
         lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
-        lines = restore_quotes(lines, root)
+        lines = restore_between(lines, root)
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
