@@ -26,6 +26,7 @@ from crawler.guard.middleware import RequestRefused
 from crawler.links import discovery
 from crawler.links.revisit import KnownUrls
 from crawler.links.urls import canonical
+from spiders.pending import PendingArticles
 from storage.db import now_iso
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
@@ -46,6 +47,9 @@ def config_from_settings(settings: BaseSettings) -> Config:
 class OutletSpider(scrapy.Spider):
     name = None  # type: ignore[assignment]  # abstract: Scrapy lists only named spiders
     outlet: Outlet
+    # Articles found by discovery wait as URLs and are scheduled a few at a time
+    # (spiders/pending.py); False: each is scheduled when found (worker mode's shared frontier).
+    lazy_articles = True
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -69,6 +73,8 @@ class OutletSpider(scrapy.Spider):
         # Filled from the store by the storage pipeline when the crawl opens (with revisit marks).
         spider.known = KnownUrls()
         spider.scheduled: set[str] = set()
+        spider.pending = PendingArticles(crawler, lambda url: spider._request(url, "article")) \
+            if cls.lazy_articles else None
         # key → the other URL shapes met for an article this crawl fetches (crawler/components/
         # pipelines.py keeps them as its aliases when the spider closes).
         spider.shapes: dict[str, set[str]] = {}
@@ -120,6 +126,8 @@ class OutletSpider(scrapy.Spider):
             yield from self._from_feed(body, response.url)
         elif isinstance(response, TextResponse):
             yield from self._from_page(response, kind)
+        if self.pending is not None:
+            self.pending.release()  # what this page found, if the scheduler runs low
 
     def _from_robots(self, response: Response) -> Iterable[scrapy.Request]:
         if response.status != 200 or not isinstance(response, TextResponse):
@@ -139,11 +147,11 @@ class OutletSpider(scrapy.Spider):
                     # child sitemap
                     yield self._request(entry.url, "sitemap", meta={"rasad_lastmod": entry.lastmod})
             else:
-                yield from self._article(entry.url, entry.lastmod)
+                yield from self._article(entry.url, entry.lastmod, lazy=True)
 
     def _from_feed(self, body: bytes, base: str) -> Iterable[scrapy.Request]:
         for entry in discovery.feed_entries(body, base):
-            yield from self._article(entry.url, entry.lastmod)
+            yield from self._article(entry.url, entry.lastmod, lazy=True)
 
     def _from_page(self, response: TextResponse, kind: str) -> Iterable[scrapy.Request]:
         outlet = self.outlet
@@ -155,7 +163,7 @@ class OutletSpider(scrapy.Spider):
             if outlet.is_article_url(url):
                 key = canonical(url, outlet.url_rules)
                 unknown += key not in self.known
-                yield from self._article(url, key=key)
+                yield from self._article(url, key=key, lazy=True)
         for url in links:
             if outlet.is_article_url(url):
                 continue
@@ -186,8 +194,8 @@ class OutletSpider(scrapy.Spider):
                 seen.setdefault(url, None)
         return list(seen)
 
-    def _article(self, url: str, lastmod: str | None = None,
-                 key: str | None = None) -> Iterable[scrapy.Request]:
+    def _article(self, url: str, lastmod: str | None = None, key: str | None = None,
+                 lazy: bool = False) -> Iterable[scrapy.Request]:
         outlet = self.outlet
         if not (outlet.is_allowed(url) and outlet.is_article_url(url)):
             return
@@ -203,7 +211,10 @@ class OutletSpider(scrapy.Spider):
         if key in self.scheduled:
             return
         self.scheduled.add(key)
-        yield self._request(url, "article")
+        if self.pending is not None and lazy:
+            self.pending.add(url)
+        else:
+            yield self._request(url, "article")
 
     def _another_shape(self, key: str, url: str) -> None:
         """Remember a URL of an article already scheduled by another of its shapes (a listing's

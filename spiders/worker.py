@@ -18,6 +18,8 @@ def worker_spider(base: type) -> type:
     from crawler.cluster.frontier import Frontier
 
     class Worker(base):  # type: ignore[misc,valid-type]
+        lazy_articles = False  # the shared frontier must hold every article found
+
         @classmethod
         def update_settings(cls, settings: Any) -> None:
             super().update_settings(settings)

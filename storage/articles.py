@@ -11,9 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Protocol
 
 from storage import fingerprint as fp
 from storage import stories, versions
@@ -22,6 +20,9 @@ from storage.lsh import BandIndex
 from storage.record import Article
 from storage.stories import Match, Text
 from storage.versions import DEFAULT_MATERIAL_CHANGE
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 # The one column list of an article write: column → how a new version of a stored article sets
 # it (None: kept as first stored). INSERT and UPDATE are both built from it.

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from storage.db_time import now_iso
 from storage.schema import migrate
 
-__all__ = ["StoreError", "check_writable", "configure", "connect", "connect_readonly", "describe",
-           "now_iso", "transaction"]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+__all__ = ["LazyDatabase", "StoreError", "check_writable", "configure", "connect",
+           "connect_readonly", "describe", "flush_batches", "now_iso", "transaction"]
 
 
 # How long a writer waits for another one's lock before the write fails (milliseconds); the
@@ -23,6 +25,17 @@ def configure(busy_timeout: float | None = None) -> None:
     global BUSY_TIMEOUT_MS
     if busy_timeout is not None and busy_timeout >= 0:
         BUSY_TIMEOUT_MS = int(busy_timeout * 1000)
+
+
+# storage.batch.Batch objects with a write transaction open in this process (holding the lock).
+OPEN_BATCHES: list[Any] = []
+
+
+def flush_batches() -> None:
+    """Commit every open batch of this process (storage/batch.py) before another write
+    transaction begins: that one would otherwise wait for a lock its own process holds."""
+    for batch in list(OPEN_BATCHES):
+        batch.flush()
 
 
 class StoreError(Exception):
@@ -59,6 +72,43 @@ def describe(cause: BaseException | str) -> str:
     return text
 
 
+class LazyDatabase:
+    """What `connect()` returns: a `sqlite_utils.Database` whose library is imported, and the
+    Database made, only when a caller uses more than `.conn` (`db["table"]`, `db.query`, …). A
+    crawl's own reads and writes all use `.conn`, so a crawl process does not import
+    sqlite-utils before its first request (~25 ms); the connection is set as the Database sets
+    it (recursive triggers on) from the start."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._db: sqlite_utils.Database | None = None
+        conn.execute("PRAGMA recursive_triggers = on")
+
+    def _database(self) -> sqlite_utils.Database:
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def __getattr__(self, name: str) -> Any:  # only for what this class does not have
+        if name.startswith("__") or name == "_db":
+            raise AttributeError(name)
+        return getattr(self._database(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self._database()[table]
+
+    def __enter__(self) -> LazyDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    def __repr__(self) -> str:
+        return f"<LazyDatabase {self.conn!r}>"
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """A writer connection: creates the file and brings the schema up to date.
 
@@ -77,12 +127,12 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")  # durable across app crashes in WAL mode
         conn.execute("PRAGMA foreign_keys = ON")
-        db = sqlite_utils.Database(conn)
-        migrate(db)
+        db = LazyDatabase(conn)
+        migrate(db)  # type: ignore[arg-type]
     except sqlite3.Error as exc:
         conn.close()
         raise StoreError(path, exc) from None
-    return db
+    return db  # type: ignore[return-value]
 
 
 def connect_readonly(path: str | Path) -> sqlite_utils.Database:
@@ -98,6 +148,8 @@ def connect_readonly(path: str | Path) -> sqlite_utils.Database:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # not a database: now
     except sqlite3.Error as exc:
         raise StoreError(path, exc) from None
+    import sqlite_utils
+
     return sqlite_utils.Database(conn)
 
 
@@ -106,6 +158,7 @@ def check_writable(db: sqlite_utils.Database) -> None:
     past the busy timeout. BEGIN IMMEDIATE alone succeeds on a read-only file in WAL mode; a
     row written and rolled back does not."""
     conn = db.conn
+    flush_batches()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
@@ -124,6 +177,7 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
         self.conn = db.conn
 
     def __enter__(self) -> sqlite3.Connection:
+        flush_batches()
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 

@@ -2,11 +2,12 @@
 read them back with the article they were about."""
 from __future__ import annotations
 
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from storage.db_time import now_iso
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 VERDICTS = ("right", "wrong")
 

@@ -43,8 +43,11 @@ _BIN_BITS = SIGNATURE_SIZE.bit_length() - 1
 _EMPTY = 0xFFFFFFFF + 1
 # Densification: an empty bin borrows the value of the first non-empty bin in its own fixed
 # pseudo-random probe order; every text uses the same orders, so borrowed values stay comparable.
-_PROBES = [random.Random(j).sample(range(SIGNATURE_SIZE), SIGNATURE_SIZE)
-           for j in range(SIGNATURE_SIZE)]
+# Each order is made the first time a text leaves that bin empty: all 128 at import took ~8 ms
+# of every crawl's start, also of a crawl that stores nothing.
+@lru_cache(maxsize=SIGNATURE_SIZE)
+def _probes(j: int) -> list[int]:
+    return random.Random(j).sample(range(SIGNATURE_SIZE), SIGNATURE_SIZE)
 
 
 def normalized_tokens(text: str) -> list[str]:
@@ -94,7 +97,7 @@ def signature(words: Sequence[str]) -> bytes | None:
     filled = list(bins)
     for j, v in enumerate(bins):
         if v == _EMPTY:
-            filled[j] = next(bins[t] for t in _PROBES[j] if bins[t] != _EMPTY)
+            filled[j] = next(bins[t] for t in _probes(j) if bins[t] != _EMPTY)
     return array("I", filled).tobytes()
 
 
@@ -108,7 +111,10 @@ def similarity(a: bytes, b: bytes) -> float:
     return sum(map(operator.eq, sa, sb)) / SIGNATURE_SIZE
 
 
-@lru_cache(maxsize=4096)  # a new article's keys are needed for its lookup, then its indexing
+# A new article's keys are needed for its lookup, then its indexing, in the same write: a few
+# hundred entries cover a batch of writes. Each entry is ~2 KB (42 ints and the signature), so
+# 4,096 of them were 8 MB that a long crawl filled and kept (its memory grew with its articles).
+@lru_cache(maxsize=256)
 def band_keys(sig: bytes) -> tuple[int, ...]:
     """One signed 32-bit key per band (4 bytes in SQLite: a small index); the band number is
     hashed in, so equal values in different bands do not collide. 32 bits leave a chance of

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from storage.db import now_iso, transaction
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 RUN_HISTORY = 20  # runs per outlet the health checks look at
 PUBLISHED_HISTORY = 30  # newest articles whose publication gaps give an outlet's usual rhythm
@@ -29,11 +30,18 @@ def parse_iso(text: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    # What sqlite_utils' db.query() gives, on the plain connection: a crawl checks every
+    # outlet's health as it closes, and need not import sqlite-utils for it.
+    keys = [d[0] for d in cursor.description]
+    return [dict(zip(keys, row, strict=True)) for row in cursor]
+
+
 def recent_runs(db: sqlite_utils.Database, outlet: str,
                 limit: int = RUN_HISTORY) -> list[dict[str, Any]]:
     """The outlet's latest crawl_runs rows, newest first."""
-    return list(db.query("SELECT * FROM crawl_runs WHERE outlet = ? ORDER BY id DESC LIMIT ?",
-                         [outlet, limit]))
+    return _dicts(db.conn.execute(
+        "SELECT * FROM crawl_runs WHERE outlet = ? ORDER BY id DESC LIMIT ?", [outlet, limit]))
 
 
 def last_started(db: sqlite_utils.Database) -> dict[str, datetime]:
@@ -81,7 +89,7 @@ def open_incidents(db: sqlite_utils.Database, outlet: str | None = None) -> list
         sql += " AND outlet = ?"
         args.append(outlet)
     try:
-        return list(db.query(sql + " ORDER BY id", args))
+        return _dicts(db.conn.execute(sql + " ORDER BY id", args))
     except sqlite3.OperationalError:  # a read-only view of a store older than 0005
         return []
 
@@ -115,8 +123,8 @@ def sync_incidents(
 
 
 def unnotified_incidents(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    return list(db.query("SELECT * FROM health_incidents WHERE notified IS NULL "
-                         "AND closed IS NULL ORDER BY id"))
+    return _dicts(db.conn.execute("SELECT * FROM health_incidents WHERE notified IS NULL "
+                                  "AND closed IS NULL ORDER BY id"))
 
 
 def mark_notified(db: sqlite_utils.Database, incident_id: int) -> None:

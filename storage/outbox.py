@@ -13,12 +13,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from storage.db import transaction
 from storage.runs import _alive
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 # A claim outlives its process only by this much when the pid check cannot tell (pid reused).
 LEASE = timedelta(minutes=15)

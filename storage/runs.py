@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from storage.db import now_iso, transaction
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 
 def open_run(db: sqlite_utils.Database, outlet: str) -> int:

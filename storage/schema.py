@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import lru_cache
 from importlib import resources
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from storage.db_time import now_iso
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 LEGACY = (
     "0001_core.sql", "0002_dedup.sql", "0002_dedup_lsh.sql", "0003_alerts.sql",
@@ -47,10 +50,16 @@ def migration_order(names: list[str]) -> list[str]:
 
 
 def migration_files() -> list[tuple[str, str]]:
+    return list(_migration_files())
+
+
+@lru_cache(maxsize=1)
+def _migration_files() -> tuple[tuple[str, str], ...]:
+    # Read once per process: a crawl connects to the store ~10 times as it starts.
     folder = resources.files("storage") / "migrations"
     files = {f.name: f for f in folder.iterdir() if f.name.endswith(".sql")}
-    return [(name, files[name].read_text(encoding="utf-8"))
-            for name in migration_order(list(files))]
+    return tuple((name, files[name].read_text(encoding="utf-8"))
+                 for name in migration_order(list(files)))
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

@@ -16,9 +16,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from storage.db import StoreError, connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
@@ -33,6 +31,9 @@ from storage.search_query import (
     parse,
 )
 from storage.snippets import exact_counter, snippet
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 _BATCH = 500
 RERANK = 20  # extra candidates considered by the exact-spelling re-ranking

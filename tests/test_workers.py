@@ -1,5 +1,6 @@
 """The worker pool (crawler/components/workers.py): a crawl with extraction and the store's CPU
-work in worker processes stores exactly what a crawl done all in one process stores."""
+work in worker processes, its articles written in batches (storage/batch.py), stores exactly what
+a crawl done all in one process, one transaction per article, stores."""
 from __future__ import annotations
 
 import asyncio
@@ -62,9 +63,12 @@ def dump(db: Path, config: Config) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def crawls(mirror: object, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = {}
-    for name, count in (("pooled", "2"), ("inline", "0")):
+    # pooled: two workers, articles batched per write transaction (the defaults); inline: all
+    # in the crawl process, one transaction per article (as before either existed)
+    for name, count, batch in (("pooled", "2", ""), ("inline", "0", "1")):
         db = tmp_path_factory.mktemp(name) / "rasad.db"
-        crawl_mirror(mirror, db, env={"RASAD_WORKERS": count, "RASAD_PROGRESS": "off"})
+        crawl_mirror(mirror, db, env={"RASAD_WORKERS": count, "RASAD_WRITE_BATCH": batch,
+                                      "RASAD_PROGRESS": "off"})
         out[name] = db
     return out
 
@@ -104,3 +108,10 @@ def test_bad_worker_count_is_one_line() -> None:
                  env={"RASAD_WORKERS": "many"})
     assert proc.returncode == 2
     assert "RASAD_WORKERS='many'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_write_batch_is_one_line() -> None:
+    proc = rasad("crawl", "--db", "/nonexistent/x.db", check=False,
+                 env={"RASAD_WRITE_BATCH": "0"})
+    assert proc.returncode == 2
+    assert "RASAD_WRITE_BATCH='0'" in proc.stderr and "Traceback" not in proc.stderr

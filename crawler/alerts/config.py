@@ -12,19 +12,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from crawler.config import DEFAULT_ALERTS
+from crawler.config.errors import AlertConfigError
 from crawler.config.toml import format_validation_error, memoized, read_toml
 
 if TYPE_CHECKING:
     from crawler.alerts.channels.base import Sender
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_ALERTS = ROOT / "config" / "alerts.toml"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-
-
-class AlertConfigError(Exception):
-    """alerts.toml is unreadable or invalid; the message names file, channel and key."""
 
 
 class _Strict(BaseModel):

@@ -14,9 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from crawler.alerts.channels import MissingSecret, Outcome, Sender, sender_for
 from crawler.alerts.config import AlertsConfig, Channel, load_alerts
@@ -29,6 +27,9 @@ from crawler.alerts.message import (
 )
 from storage import outbox
 from storage.db import connect
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 log = logging.getLogger("rasad.alerts")
 

@@ -24,7 +24,7 @@ _topics_cache: dict[tuple[str, float], dict[str, Any]] = {}
 
 def topics_source(path: str | Path | None = None) -> tuple[str, float]:
     """Which topics file (path, mtime) `load_topics_cached(path)` compiles."""
-    from crawler.topics.rules import DEFAULT_TOPICS
+    from crawler.config import DEFAULT_TOPICS
 
     p = Path(path or DEFAULT_TOPICS)
     return (str(p.resolve()), p.stat().st_mtime if p.exists() else 0.0)
@@ -51,14 +51,30 @@ def verdict_why(m: Any, label: str) -> dict[str, Any]:
 
 class TopicListener:
     def __init__(
-        self, topics: dict[str, Any], alerts: AlertsConfig, backfill: bool = False,
-        source: tuple[str, float] | None = None,
+        self, topics: dict[str, Any] | None, alerts: AlertsConfig | None, backfill: bool = False,
+        source: tuple[str, float] | None = None, topics_path: str | None = None,
+        alerts_path: str | None = None,
     ) -> None:
-        self.topics = topics
-        self.alerts = alerts
+        # None: read from `topics_path` / `alerts_path` when the first article needs them.
+        self._topics, self._alerts = topics, alerts
+        self.topics_path, self.alerts_path = topics_path, alerts_path
         self.backfill = backfill
         self.source = source  # the topics file `prepare()` must have used, if any
-        alerts.check_topics(topics)
+        if topics is not None and alerts is not None:
+            alerts.check_topics(topics)
+
+    @property
+    def topics(self) -> dict[str, Any]:
+        if self._topics is None:
+            self._topics = load_topics_cached(self.topics_path)
+            self.alerts.check_topics(self._topics)
+        return self._topics
+
+    @property
+    def alerts(self) -> AlertsConfig:
+        if self._alerts is None:
+            self._alerts = load_alerts(self.alerts_path)
+        return self._alerts
 
     @staticmethod
     def prepare_context(settings: Any) -> str | None:
@@ -107,8 +123,15 @@ class TopicListener:
     @classmethod
     def from_crawler(cls, crawler: Any) -> TopicListener:
         """Built by the storage pipeline (RASAD_STORE_LISTENERS)."""
+        from crawler.config import validated
+
         settings = crawler.settings
         topics_path = settings.get("RASAD_TOPICS") or None
-        return cls(load_topics_cached(topics_path),
-                   load_alerts(settings.get("RASAD_ALERTS") or None),
-                   settings.getbool("RASAD_ALERT_BACKFILL"), topics_source(topics_path))
+        alerts_path = settings.get("RASAD_ALERTS") or None
+        # Files that passed the crawl's check before are compiled when the first article needs
+        # them (an unchanged re-crawl never does); others now, so a bad file stops the start.
+        lazy = validated.seen(validated.crawl_files(alerts_path, topics_path))
+        return cls(None if lazy else load_topics_cached(topics_path),
+                   None if lazy else load_alerts(alerts_path),
+                   settings.getbool("RASAD_ALERT_BACKFILL"), topics_source(topics_path),
+                   topics_path, alerts_path)

@@ -4,14 +4,15 @@ crawler/service/health.py) sent once to the channels with `notices = true`. The 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from crawler.alerts.config import load_alerts
 from crawler.alerts.dispatcher import Dispatcher
 from crawler.alerts.message import notice_id
 from storage.db import now_iso, transaction
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 
 def _db_dir(db: sqlite_utils.Database) -> Path:

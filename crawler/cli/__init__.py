@@ -28,8 +28,7 @@ class _Group(click.Group):
         return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
-        from crawler.alerts.config import AlertConfigError
-        from crawler.topics import TopicConfigError
+        from crawler.config.errors import AlertConfigError, TopicConfigError
 
         try:
             return super().invoke(ctx)

@@ -250,6 +250,11 @@ def now_date() -> str:
 def before_crawl(alerts_path: str | None, topics_path: str | None) -> None:
     """Check the topic and alert files before crawling (a bad file must not surface mid-crawl
     inside Scrapy)."""
+    from crawler.config import validated
+
+    marker = validated.crawl_files(alerts_path, topics_path)
+    if validated.seen(marker):  # these bytes passed before (crawler/config/validated.py)
+        return
     from crawler.alerts.config import AlertConfigError
     from crawler.alerts.listener import load_topics_cached
     from crawler.topics import TopicConfigError
@@ -258,6 +263,7 @@ def before_crawl(alerts_path: str | None, topics_path: str | None) -> None:
         _config(alerts_path).check_topics(load_topics_cached(topics_path))
     except (AlertConfigError, TopicConfigError) as exc:
         raise click.ClickException(str(exc)) from None
+    validated.remember(marker)
 
 
 def after_crawl(db_path: str, alerts_path: str | None, as_json: bool,

@@ -59,12 +59,14 @@ def crawl(config_path: str | None, origins: tuple[str, ...], db_path: str,
     from crawler.components.storefail import STAT, STORE_LOG
     from crawler.components.workers import worker_count
     from crawler.service.runner import crawl as run_crawl
+    from storage.batch import batch_size
     from storage.db import check_writable, connect
     from storage.versions import parse_threshold
 
     try:  # checked here so a bad value is one clear line, not a traceback from the pipeline
         parse_threshold(os.environ.get("RASAD_MATERIAL_CHANGE"))
         worker_count(os.environ.get("RASAD_WORKERS"))
+        batch_size(os.environ.get("RASAD_WRITE_BATCH"))
         # (a bad one would silently disable http/https downloads: Scrapy's NotSupported)
         parse_connect_to(os.environ.get("RASAD_CONNECT_TO"))
     except ValueError as exc:

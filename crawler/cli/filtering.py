@@ -5,12 +5,14 @@ import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import sqlite_utils
 
 from storage.filters import ArticleFilter, FilterError, parse_date, parse_filter
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 
 class DateParam(click.ParamType):

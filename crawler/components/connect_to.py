@@ -8,13 +8,40 @@ every request goes where its URL says. The request guard checks the real URL (th
 origin); the connection guard admits the given addresses."""
 from __future__ import annotations
 
+import inspect
+import sys
+from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-from scrapy.http import Request, Response
 
-from crawler.guard import resolver
+def _frames(context: int = 1) -> list[tuple[FrameType]]:
+    frames, frame = [], sys._getframe(1)  # noqa: SLF001
+    while frame is not None:
+        frames.append((frame,))
+        frame = frame.f_back
+    return frames
+
+
+def _module_of(obj: object, _filename: str | None = None) -> object:
+    return sys.modules.get(getattr(obj, "f_globals", {}).get("__name__", ""))
+
+
+# Scrapy's TLS context factory modules call inspect.stack() three times at import (a deprecation
+# shim naming the module that made a class), which reads the source of every frame of the stack,
+# then inspect.getmodule(), which scans every loaded module: ~30 ms of every crawl's start. Only
+# the frame and its module are used, so for this one import both are answered from the frames.
+# Here, in the one rasad module that imports Scrapy's HTTP handler (the CLI imports this module
+# before the runner: with the shim in the runner it never applied to `rasad crawl`).
+_stack, _getmodule = inspect.stack, inspect.getmodule
+inspect.stack, inspect.getmodule = _frames, _module_of  # type: ignore[assignment]
+try:
+    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+finally:
+    inspect.stack, inspect.getmodule = _stack, _getmodule
+from scrapy.http import Request, Response  # noqa: E402
+
+from crawler.guard import resolver  # noqa: E402
 
 
 def parse_connect_to(value: str | dict[str, str] | None) -> dict[str, str]:

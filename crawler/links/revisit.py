@@ -7,14 +7,15 @@ refetched it for. The second condition stops loops on a source date in the futur
 zone, a CMS bug): one refetch per new date, never one per crawl. A date without a time counts
 from the start of its day (UTC), so it triggers only when it is a later day than our fetch.
 
-The set is loaded once per crawl from the store by the storage pipeline as the spider opens (one
-indexed query per outlet: URL → one short ISO string), and kept current by it as articles are
-written.
+The set is loaded once per crawl from the store (one indexed query per outlet: URL → one short
+ISO string) the first time the spider asks about a URL, and kept current by the storage pipeline
+as articles are written. A crawl that parses no feed, sitemap or listing (every entry point
+answered 304) never reads it.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -50,13 +51,26 @@ class KnownUrls:
     """Canonical URLs already stored for one outlet, each with its revisit mark."""
 
     def __init__(self, marks: dict[str, str] | None = None) -> None:
-        self.marks = dict(marks or {})
+        self._marks = dict(marks or {})
+        self._load: Callable[[], Mapping[str, str]] | None = None
         self.pending: dict[str, str] = {}  # key → the source date a refetch was scheduled for
 
-    def stored_marks(self, marks: dict[str, str]) -> None:
-        """Add the store's URL → revisit mark entries (the storage pipeline, as the crawl opens)."""
+    @property
+    def marks(self) -> dict[str, str]:
+        if self._load is not None:
+            load, self._load = self._load, None
+            self.stored_marks(load())
+        return self._marks
+
+    def stored_marks(self, marks: Mapping[str, str]) -> None:
+        """Add the store's URL → revisit mark entries."""
         for key, mark in marks.items():
             self.stored([key], mark)
+
+    def stored_marks_later(self, load: Callable[[], Mapping[str, str]]) -> None:
+        """Add the entries `load()` returns when the set is first used (the storage pipeline, as
+        the crawl opens: a crawl that meets no link does not read them)."""
+        self._load = load
 
     def __contains__(self, key: object) -> bool:
         return key in self.marks

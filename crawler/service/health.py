@@ -19,13 +19,14 @@ import logging
 import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from crawler.config.outlets import Outlet
 from crawler.service.triggers import period_seconds
 from storage import health as store
+
+if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
+    import sqlite_utils
 
 log = logging.getLogger("rasad.health")
 

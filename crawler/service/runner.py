@@ -2,45 +2,20 @@
 process: the scheduler starts each pass in a child process)."""
 from __future__ import annotations
 
-import inspect
 import logging
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+# Scrapy's HTTP handler, imported without its TLS modules' inspect.stack() calls (connect_to.py).
+import crawler.components.connect_to  # noqa: F401
 from crawler import startup
-
-
-def _frames(context: int = 1) -> list[tuple[FrameType]]:
-    frames, frame = [], sys._getframe(1)  # noqa: SLF001
-    while frame is not None:
-        frames.append((frame,))
-        frame = frame.f_back
-    return frames
-
-
-def _module_of(obj: object, _filename: str | None = None) -> object:
-    return sys.modules.get(getattr(obj, "f_globals", {}).get("__name__", ""))
-
-
-# Scrapy's TLS context factory modules call inspect.stack() three times at import (a deprecation
-# shim naming the module that made a class), which reads the source of every frame of the stack,
-# then inspect.getmodule(), which scans every loaded module: ~30 ms of every crawl's start. Only
-# the frame and its module are used, so for this one import both are answered from the frames.
-_stack, _getmodule = inspect.stack, inspect.getmodule
-inspect.stack, inspect.getmodule = _frames, _module_of  # type: ignore[assignment]
-try:
-    import scrapy.core.downloader.handlers.http11  # noqa: F401
-finally:
-    inspect.stack, inspect.getmodule = _stack, _getmodule
-from scrapy.crawler import CrawlerProcess  # noqa: E402
-from scrapy.settings import Settings  # noqa: E402
-
-from crawler.components import workers  # noqa: E402
-from crawler.components.runs import run_counts  # noqa: E402
-from crawler.config.outlets import Config  # noqa: E402
+from crawler.components import workers
+from crawler.components.runs import run_counts
+from crawler.config.outlets import Config
 
 
 @dataclass
@@ -70,6 +45,10 @@ def crawl(
 ) -> list[OutletResult]:
     outlets = config.select(outlet_ids)
     settings = scrapy_settings(config, db_path, origins, overrides)
+    if logging.getLevelName(settings.get("LOG_LEVEL") or "DEBUG") > logging.INFO:
+        # Its INFO "Versions" record would be dropped: not worth importing and asking ten
+        # libraries for their versions (~4 ms of the start).
+        settings.set("LOG_VERSIONS", [], priority="cmdline")
     process = CrawlerProcess(settings)  # LOG_INSTALL_ROOT_HANDLER defaults to True
     # Scrapy leaves the root logger at NOTSET and filters in its handler, so each response's
     # DEBUG "Crawled"/"Scraped" record is built, then dropped: filter at the logger instead.

@@ -27,16 +27,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from crawler.config import DEFAULT_TOPICS
+from crawler.config.errors import TopicConfigError
 from crawler.config.toml import format_validation_error, read_toml
 
-DEFAULT_TOPICS = Path(__file__).resolve().parent.parent.parent / "config" / "topics.toml"
 FEATURES = frozenset({"watched", "parties", "states", "spp_pair"})
 _ATOM = re.compile(r"^([a-z][a-z0-9_]*)\s*(?:(>=|>|==)\s*(\d+))?$")
 _REF = re.compile(r"^@(states|countries(:[a-z_]+)?|country:[A-Z]{2})$")
-
-
-class TopicConfigError(Exception):
-    """topics.toml is unreadable or invalid. The message names file, topic (or entry) and key."""
 
 
 class _Strict(BaseModel):

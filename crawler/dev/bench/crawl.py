@@ -1,7 +1,8 @@
 """Crawl throughput side by side: rasad end to end (discovery, extraction, storage) against what a
 user could run instead, on one generated mirror, in one run, alternated, medians of the rounds:
 
-- ceiling: the extraction-bound rate, cores / median CPU time of rasad's extraction per page;
+- ceiling: the extraction-bound rate, cores / median CPU time of what rasad's workers do per
+  article page (extraction, fingerprints, the store listeners' prepare());
 - bare Scrapy fetching exactly the pages rasad fetched (same settings, nothing done with them);
 - trafilatura's command line over the article URLs rasad stored (`trafilatura -i`);
 - a plain asyncio httpx loop over those URLs with `trafilatura.extract` in a process pool.
@@ -93,22 +94,41 @@ def httpx_loop(articles_file: Path) -> dict:
 
 
 def extraction_ceiling(mirror: Mirror) -> dict:
-    """cores / median CPU seconds of rasad's extraction of one article page (outlet rules)."""
+    """cores / median CPU seconds of the work rasad's workers do for one article page: what
+    `crawler.components.workers.process_page` runs (extraction with the outlet's rules, the
+    theme check's generic pass, the body's hash and MinHash, the store listeners' `prepare()`).
+    Extraction alone is timed too (the same call, without the rest)."""
+    from scrapy.settings import Settings
+
+    from crawler import settings as rasad_settings
+    from crawler.components import workers
+    from crawler.components.pipelines import listener_paths
     from crawler.config.outlets import load_config
-    from crawler.extract import extract_detailed
+    from crawler.extract import extract_page
 
     config = load_config(ROOT / "config" / "mirror.toml", mirror.origins)
+    settings = Settings()
+    settings.setmodule(rasad_settings)
+    listeners = workers.listener_jobs(listener_paths(settings), settings)
     pages = list(iter_pages(mirror.origins, scale=SCALE))
     step = max(1, len(pages) // CEILING_SAMPLE)
-    times = []
+    work, extraction = [], []
+    workers.process_page(workers.PageJob(pages[0].body, pages[0].url, pages[0].headers,
+                                         None, pages[0].outlet, "", listeners))  # imports
     for page in pages[::step]:
         rules = config.outlets[page.outlet].extract
         started = time.process_time()
-        extract_detailed(page.body, page.url, page.headers, rules, page.outlet)
-        times.append(time.process_time() - started)
+        extract_page(page.body, page.url, page.headers, rules, page.outlet)
+        extraction.append(time.process_time() - started)
+        job = workers.PageJob(page.body, page.url, page.headers, rules, page.outlet,
+                              "2026-01-01T00:00:00Z", listeners)
+        started = time.process_time()
+        workers.process_page(job)
+        work.append(time.process_time() - started)
     cores = len(os.sched_getaffinity(0))
-    median = statistics.median(times)
-    return {"cores": cores, "ms_per_page": median * 1000, "pages_s": cores / median}
+    median = statistics.median(work)
+    return {"cores": cores, "ms_per_page": median * 1000, "pages_s": cores / median,
+            "extract_ms": statistics.median(extraction) * 1000, "pages": len(work)}
 
 
 def _summary(runs: list[dict], articles: int) -> dict:
@@ -121,6 +141,9 @@ def _summary(runs: list[dict], articles: int) -> dict:
             "rss_mb": med(lambda r: r["m"].peak_rss_mb),
             "cores": med(lambda r: r["m"].cores),
             "wall": med(lambda r: r["m"].wall), "runs": [r["pages"] / r["m"].wall for r in runs],
+            # CPU of the launched process alone and of its workers, per page fetched
+            "own_ms": med(lambda r: r["m"].own_cpu / max(r["pages"], 1) * 1000),
+            "workers_ms": med(lambda r: (r["m"].cpu - r["m"].own_cpu) / max(r["pages"], 1) * 1000),
             "articles": med(lambda r: r.get("articles", 0))}
 
 
@@ -171,12 +194,17 @@ def run() -> dict:
                 tempfile.TemporaryDirectory() as tmp_name:
             r = rasad_crawl(big, Path(tmp_name) / "big.db")
         result["big"] = {"articles": r["articles"], "pss_mb": r["m"].peak_pss_mb,
+                         "own_ms": r["m"].own_cpu / max(r["pages"], 1) * 1000,
                          "rss_mb": r["m"].peak_rss_mb, "pages_s": r["pages"] / r["m"].wall}
     return result
 
 
 def main() -> int:
+    load_before = os.getloadavg()
     r = run()
+    load_after = os.getloadavg()
+    print(f"load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load_before)}, "
+          f"at end {', '.join(f'{x:.1f}' for x in load_after)}")
     rasad, ceiling = r["systems"]["rasad"], r["ceiling"]
     print(f"mirror: {r['articles']} articles stored by rasad, {r['pages']} pages; medians of "
           f"{r['rounds']} alternated rounds; {ceiling['cores']} cores (shared machine)")
@@ -189,7 +217,10 @@ def main() -> int:
               f"   runs {', '.join(f'{x:.0f}' for x in s['runs'])}")
     print(f"{'extraction ceiling':<18}{ceiling['pages_s']:9.1f}"
           f"{ceiling['pages_s'] / rasad['pages_s']:9.2f}   ({ceiling['cores']} cores / "
-          f"{ceiling['ms_per_page']:.2f} ms median extraction CPU per article page)")
+          f"{ceiling['ms_per_page']:.2f} ms median CPU of a worker's work per article page, "
+          f"{ceiling['extract_ms']:.2f} ms of it extraction; {ceiling['pages']} pages)")
+    print(f"rasad CPU per page fetched: crawl process {rasad['own_ms']:.2f} ms, workers "
+          f"{rasad['workers_ms']:.2f} ms (medians)")
     httpx = r["systems"]["httpx + pool"]
     print(f"rasad / ceiling {rasad['pages_s'] / ceiling['pages_s']:.2f} (target >= 0.8); "
           f"rasad / httpx + pool {rasad['pages_s'] / httpx['pages_s']:.2f} (target >= 1.2)")
@@ -206,7 +237,8 @@ def main() -> int:
         print(f"footprint: {r['articles']} articles peak PSS {rasad['pss_mb']:.0f} MB, "
               f"max RSS {rasad['rss_mb']:.0f} MB; {b['articles']} articles peak PSS "
               f"{b['pss_mb']:.0f} MB, max RSS {b['rss_mb']:.0f} MB (x{pss:.2f} PSS, "
-              f"x{rss:.2f} RSS; target within 1.10); {b['pages_s']:.0f} pages/s")
+              f"x{rss:.2f} RSS; target within 1.10); {b['pages_s']:.0f} pages/s, crawl process "
+              f"{b['own_ms']:.2f} ms CPU per page")
     return 0
 
 

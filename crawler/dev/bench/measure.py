@@ -31,6 +31,7 @@ class Measured:
     stdout: str
     returncode: int
     started_at: float = 0.0  # time.time() at launch (to compare with a server's request log)
+    own_cpu: float = 0.0  # the launched process alone, its workers not included (sampled)
 
     @property
     def cores(self) -> float:
@@ -46,6 +47,15 @@ def _children(pid: int) -> list[int]:
     for kid in kids:
         found += _children(int(kid))
     return found
+
+
+def _own_cpu(pid: int) -> float | None:
+    """User + system seconds of one process, its children not included; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _memory_kb(pid: int) -> tuple[int, int]:
@@ -69,7 +79,7 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None,
         started, started_at = time.perf_counter(), time.time()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, cwd=cwd,
                                 env={**os.environ, **BYTECODE_ENV, **(env or {})})
-        peak = {"pss": 0, "rss": 0}
+        peak = {"pss": 0, "rss": 0, "own": 0.0}
         done = threading.Event()
 
         def sample() -> None:
@@ -81,6 +91,9 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None,
                     rss = max(rss, r)
                 peak["pss"] = max(peak["pss"], pss)
                 peak["rss"] = max(peak["rss"], rss)
+                own = _own_cpu(proc.pid)  # up to one sample short at the end
+                if own is not None:
+                    peak["own"] = max(peak["own"], own)
                 done.wait(SAMPLE_EVERY)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -99,4 +112,4 @@ def run(cmd: Sequence[str], env: Mapping[str, str] | None = None,
             tail = err.read().decode("utf-8", "replace")[-2000:]
             raise RuntimeError(f"{' '.join(cmd[:3])}… exited {proc.returncode}: {tail}")
     return Measured(wall, usage.ru_utime + usage.ru_stime, peak["pss"] / 1024,
-                    peak["rss"] / 1024, stdout, proc.returncode, started_at)
+                    peak["rss"] / 1024, stdout, proc.returncode, started_at, peak["own"])
