@@ -186,3 +186,14 @@ def test_soft_hyphens_do_not_make_a_kept_paragraph_look_left_out() -> None:
     root = parse_html(plain_page(f"<p>{story[0]}</p><p>{hyphenated}</p><p>{story[1]}</p>"))
     assert restore_between([story[0], CITED_TEXT, story[1]], root) == \
         [story[0], CITED_TEXT, story[1]]
+
+
+def test_unrendered_shortcodes_are_left_out() -> None:
+    """A WordPress shortcode the site failed to render is a widget (a button, a captioned
+    image), not prose; bracketed words of a sentence stay."""
+    data = plain_page(prose(3) + '<p>[button link="https://example.org/send" type="big"]Send us '
+                      'your review[/button]</p><p>The council said [in a statement] it agreed.'
+                      '</p>' + prose(2).replace("day", "week"))
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok" and "Send us" not in article.body and "[/" not in article.body
+    assert "The council said [in a statement] it agreed." in article.body.split("\n")
