@@ -248,6 +248,8 @@ class OutletSpider(scrapy.Spider):
         done = await workers.run(job, self._workers)
         article, reason, drift = done.article, done.reason, done.drift
         self._inc(f"extract/{reason}")
+        if done.bounded:  # too big or too nested for trafilatura: the bounded reading was used
+            self._inc("pages/bounded")
         if drift is not None:
             # The rules did not fit this page (see crawler/extract/check.py): counted, and the
             # first one described, for the health check's "rules drift" verdict.

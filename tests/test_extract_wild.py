@@ -110,3 +110,77 @@ def test_a_structured_date_beats_a_visible_one() -> None:
             '"datePublished":"2025-07-10"}</script>')
     result = extract_page(page("<p>July 3, 2025</p>" + paras(3), head), URL)
     assert (result.article.published, result.article.published_source) == ("2025-07-10", "jsonld")
+
+
+def _depth(root: object) -> int:
+    from lxml import etree
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _nested_links(levels: int) -> str:
+    return "".join("<div><ul>" + "".join(f"<li><a href='/r{i}-{j}'>Read more story {i} {j}</a>"
+                                         "</li>" for j in range(5)) + "</ul>"
+                   for i in range(levels)) + paras(4) + "</div>" * levels
+
+
+# Nesting of any kind past what real pages do (51 levels on the public sets) made
+# trafilatura's passes cost depth x size (seconds); the parse now bounds the depth.
+DEEP = {
+    "divs": "<div>" * 1500 + paras(4) + "</div>" * 1500,
+    "spans": "<p>" + "<span>" * 2000 + "x" + "</span>" * 2000 + "</p>" + paras(4),
+    "lists": "<ul><li>item " * 1000 + "</li></ul>" * 1000 + paras(4),
+    "tables": "<table><tr><td>cell " * 1000 + "</td></tr></table>" * 1000 + paras(4),
+    "quotes": "<blockquote>q " * 1000 + "</blockquote>" * 1000 + paras(4),
+    "sections": "".join(f"<section><p>Part {i} with <a href='/l{i}'>a link</a> in it.</p>"
+                        for i in range(1000)) + paras(4) + "</section>" * 1000,
+    "link lists": _nested_links(300),
+}
+
+
+@pytest.mark.parametrize("kind", DEEP)
+def test_deep_nesting_of_any_kind_is_flattened_and_the_article_kept(kind: str) -> None:
+    from crawler.extract import parse_html
+    from crawler.extract.flatten import CAP
+    data = page(DEEP[kind])
+    assert _depth(parse_html(data.decode())) <= CAP + 3  # the paragraph, its link, an image
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok" and article.body.count("Tashkent") == 4
+
+
+def test_paragraphs_below_the_depth_cap_keep_their_lines_and_links() -> None:
+    from crawler.extract import parse_html
+    root = parse_html(page("<div>" * 300 + "<p>one <a href='/x'>link</a></p><p>two</p>"
+                           + "</div>" * 300).decode())
+    assert [p.text for p in root.iter("p")] == ["one ", "two"]
+    assert [a.text for a in root.iter("a")] == ["link"]
+
+
+def test_nested_link_lists_go_to_the_bounded_reading_not_trafilatura() -> None:
+    from crawler.extract import parse_html
+    from crawler.extract.fallback import MAX_LINK_WORK, huge, link_work
+    assert huge(parse_html(page(_nested_links(300)).decode()))
+    result = extract_page(page(_nested_links(300)), URL)
+    assert result.bounded and result.article.body.count("Tashkent") == 4  # counted by the crawl
+    # A page with as many links side by side is read by trafilatura as usual.
+    flat = page(paras(4) + "<ul>" + "".join(f"<li><a href='/r{i}'>Story {i}</a></li>"
+                                            for i in range(1500)) + "</ul>")
+    assert link_work(parse_html(flat.decode())) <= MAX_LINK_WORK
+    assert not huge(parse_html(flat.decode()))
+    assert not extract_page(flat, URL).bounded
+
+
+def test_text_nested_in_many_blocks_goes_to_the_bounded_reading() -> None:
+    """trafilatura's text passes read each candidate block's whole text: 99 nested blocks of
+    40 paragraphs cost depth x text (1.4 s). Deep nesting of little text does not count."""
+    from crawler.extract import parse_html
+    from crawler.extract.fallback import text_work
+    sentence = "The minister said the agreement covers training and border security. " * 4
+    nested = "".join("<div>" + "".join(f"<p>{i} {j} {sentence}</p>" for j in range(40))
+                     for i in range(99)) + paras(4) + "</div>" * 99
+    result = extract_page(page(nested), URL)
+    assert result.bounded and result.article.body.count("Tashkent") == 4
+    assert text_work(parse_html(page("<div>" * 99 + paras(4) + "</div>" * 99).decode())) == 0

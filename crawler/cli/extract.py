@@ -90,7 +90,7 @@ def extract(sources: tuple[str, ...], url: str | None, outlet_id: str | None,
             data = Path(name).read_bytes()
             page = url or page_url(data) or Path(name).resolve().as_uri()
         outlet = config.select([outlet_id])[0] if outlet_id else outlet_for(config, page)
-        article, reason, theme, drift = extract_page(
+        article, reason, theme, drift, _ = extract_page(
             data, page, headers, rules=outlet.extract if outlet else None,
             outlet=outlet.id if outlet else "",
         )

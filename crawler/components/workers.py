@@ -64,6 +64,7 @@ class PageResult:
     text: Text | None = None  # the body's words, content hash and MinHash signature
     prepared: dict[str, Any] = field(default_factory=dict)  # listener path → its prepare()
     drift: Any = None  # crawler.extract.check.Drift: the outlet's rules did not fit the page
+    bounded: bool = False  # read by the bounded paragraph reading (crawler.extract.Extraction)
 
 
 def worker_count(value: Any = None) -> int:
@@ -86,11 +87,11 @@ def process_page(job: PageJob) -> PageResult:
     no database. Runs in a worker (or inline with RASAD_WORKERS=0)."""
     from crawler.extract import extract_page
 
-    article, reason, _theme, drift = extract_page(
+    article, reason, _theme, drift, bounded = extract_page(
         job.body, job.url, headers=job.headers, rules=job.rules, outlet=job.outlet,
         first_seen=job.first_seen)
     if article is None:
-        return PageResult(None, reason, drift=drift)
+        return PageResult(None, reason, drift=drift, bounded=bounded)
     prepared = {}
     for path, context in job.listeners:
         prepare = _prepare_function(path)
@@ -99,7 +100,8 @@ def process_page(job: PageJob) -> PageResult:
                 prepared[path] = prepare(article, context)
             except Exception:  # noqa: BLE001 - the listener then runs it (and fails) in the store
                 log.debug("prepare() of %s failed for %s", path, job.url, exc_info=True)
-    return PageResult(article, reason, Text.of(article.body).compact(), prepared, drift)
+    return PageResult(article, reason, Text.of(article.body).compact(), prepared, drift,
+                      bounded)
 
 
 @lru_cache(maxsize=32)

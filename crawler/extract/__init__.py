@@ -22,8 +22,9 @@ from crawler.extract.build import generic, themed
 from crawler.extract.check import Drift
 from crawler.extract.decode import decode_html
 from crawler.extract.detect import contradicts, detect_theme
+from crawler.extract.fallback import huge
 from crawler.extract.flags import date_flags
-from crawler.extract.flatten import cap_text, flatten, shorten_tags, too_deep
+from crawler.extract.flatten import cap_text, deeper_than_cap, flatten, shorten_tags, too_deep
 from crawler.extract.guard import check_bytes
 from crawler.extract.meta import read_meta
 from crawler.extract.themes import compile_rules
@@ -42,13 +43,16 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Extraction(NamedTuple):
-    """What one page gave: the article (or None), the reason code, the theme used, and the
-    drift found when the theme's rules were checked against the generic pass (or None)."""
+    """What one page gave: the article (or None), the reason code, the theme used, the
+    drift found when the theme's rules were checked against the generic pass (or None), and
+    whether the page was too big or too deeply nested for trafilatura within a page's time
+    budget and got the bounded paragraph reading instead (counted as `rasad/pages/bounded`)."""
 
     article: Article | None
     reason: str
     theme: str = "generic"
     drift: Drift | None = None
+    bounded: bool = False
 
 
 def extract_article(data: bytes, url: str, headers: Mapping[str, str] | None = None,
@@ -86,13 +90,15 @@ def extract_page(data: bytes, url: str, headers: Mapping[str, str] | None = None
         meta = read_meta(root)
         configured = rules.theme if rules is not None else None
         comp = compile_rules(rules, None if configured else detect_theme(meta))
+        bounded = False
         if comp.name == "generic":
-            article, reason, drift = generic(root, meta, url, comp, outlet, first_seen)
+            bounded = huge(root)
+            article, reason, drift = generic(root, meta, url, comp, outlet, first_seen, bounded)
         else:
             article, reason, drift = themed(root, meta, url, comp, outlet, first_seen)
         if drift is None and configured and contradicts(meta, comp.theme):
             drift = Drift("theme", comp.name, f"theme = {configured!r}", url)
-        return Extraction(article, reason, comp.name, drift)
+        return Extraction(article, reason, comp.name, drift, bounded)
     except Exception:  # junk input must never take the crawl down; the reason is counted
         log.debug("extraction failed for %s", url, exc_info=True)
         return Extraction(None, "error")
@@ -109,7 +115,7 @@ def parse_html(html: str | bytes, headers: Mapping[str, str] | None = None) \
     try:
         parser = _parser()
         root = etree.fromstring(text, parser)
-        if too_deep(parser.error_log):
+        if too_deep(parser.error_log) or root is not None and deeper_than_cap(root):
             root = etree.fromstring(flatten(text), _parser())
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None

@@ -9,7 +9,7 @@ from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.check import MIN_JUDGED, Drift, check_body
-from crawler.extract.fallback import drop_shortcodes, huge, remove_captions, run_trafilatura
+from crawler.extract.fallback import drop_shortcodes, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys, long_line
@@ -68,15 +68,16 @@ def themed(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outle
 
 
 def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outlet: str,
-            first_seen: str | None) -> Result:
-    fb = run_trafilatura(root, url)
+            first_seen: str | None, bounded: bool = False) -> Result:
+    """`bounded`: the page is too big or too nested for trafilatura (`fallback.huge`)."""
+    fb = run_trafilatura(root, url, bounded=bounded)
     if fb is None or not fb.lines:
         return None, "no_body", None
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
     title = _meta_title(meta, url, root) or fb.title
     lines = drop_shortcodes(remove_captions(fb.lines, {line_key(c) for c in caps}, title))
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
-    if not huge(root):  # a page of 100k elements is no article layout: no time for it
+    if not bounded:  # a page of 100k elements is no article layout: no time for it
         lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
         lines = restore_between(lines, root)
     if not lines or not title:

@@ -26,20 +26,38 @@ class Fallback:
     section: str = ""
 
 
-# Past this many elements trafilatura's XPath passes take seconds (150k elements: 11 s); real
-# article pages have a few thousand (at most 4,300 on the public evaluation sets). Bigger trees
-# get the plain paragraph reading of `paragraph_lines`.
+# Past this many elements trafilatura's XPath passes take seconds (150k elements: 11 s; just
+# under it, 5,900 paragraphs with a link each take 0.75 s); real article pages have a few
+# thousand (at most 10,100 on the public evaluation sets). Bigger trees get the plain
+# paragraph reading of `paragraph_lines`.
 MAX_ELEMENTS = 12000
+# trafilatura's link-density passes read, for each candidate block, every link under it: their
+# cost is the sum over links of their depth (about 10 us a unit, four passes). Real pages stay
+# under 29,000 (2,483 pages of the public sets); 300 nested link lists (4 s) are far over.
+MAX_LINK_WORK = 50_000
+# Its text passes (readability's candidate scores, trim, justext) read each candidate block's
+# whole text: the sum over text of its depth, in characters. Real pages stay under 5.9M (2,483
+# pages of the public sets); 99 nested divs of 40 paragraphs (2 MB) give 100M and took 1.4 s.
+MAX_TEXT_WORK = 20_000_000
 _PARAGRAPHS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
-_FRAME = {"nav", "footer", "aside", "header", "form"}
+_FRAME = ("nav", "footer", "aside", "header", "form")
+_LINKS = etree.XPath("count(//a)")
+_CODE = frozenset(("script", "style"))
+_CHARS = etree.XPath("string-length(/*)")  # all the page's text, in C
+_DEPTH_32 = etree.XPath("/*" * 32)  # elements at depth 32 (evaluated in C)
 
 
 def paragraph_lines(root: etree._Element) -> list[str]:
     """The text of the page's paragraphs (and subheadings, list items, quotes) outside its
-    frame: bounded work on a tree too big for trafilatura, where it finds the elements in C."""
+    frame: bounded work on a tree too big for trafilatura, where it finds the elements in C.
+    Linear: each frame's subtree is read once (not every paragraph's ancestors)."""
+    framed: set[etree._Element] = set()
+    for frame in root.iter(*_FRAME):
+        if frame not in framed:
+            framed.update(frame.iter(*_PARAGRAPHS, *_FRAME))
     lines: list[str] = []
     for el in root.iter(*_PARAGRAPHS):
-        if any(a.tag in _FRAME for a in el.iterancestors()):
+        if el in framed:
             continue
         line = clean_line("".join(el.itertext())[:5000])
         if line and (len(line.split()) >= 5 or el.tag in ("h2", "h3", "h4")):
@@ -56,8 +74,44 @@ def element_count(root: etree._Element, limit: int) -> int:
     return n
 
 
+def link_work(root: etree._Element, limit: int = MAX_LINK_WORK) -> int:
+    """The sum of the links' depths, counted up to `limit` + 1. Most pages are settled by
+    two XPath counts in C (few links, or none deeper than 32 levels)."""
+    links = int(_LINKS(root))
+    if links * 32 <= limit and not _DEPTH_32(root) or links * 100 <= limit:
+        return 0  # bounded below the limit (the parse caps depth near 100, see flatten.py)
+    work = 0
+    for a in root.iter("a"):
+        work += sum(1 for _ in a.iterancestors())
+        if work > limit:
+            break
+    return work
+
+
+def text_work(root: etree._Element, limit: int = MAX_TEXT_WORK) -> int:
+    """The sum over the page's text of its depth (characters x levels), counted up to
+    `limit` + 1. Most pages are settled by XPath in C (little text, or none deep)."""
+    chars = int(_CHARS(root))
+    if chars * 32 <= limit and not _DEPTH_32(root) or chars * 100 <= limit:
+        return 0
+    work = depth = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if el.tag not in _CODE:  # trafilatura drops scripts first
+                work += len(el.text or "") * depth
+        else:
+            depth -= 1
+            work += len(el.tail or "") * depth
+            if work > limit:
+                break
+    return work
+
+
 def huge(root: etree._Element) -> bool:
-    return element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS
+    """Too big or too nested for trafilatura within the time a page may take."""
+    return element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS or link_work(root) > MAX_LINK_WORK \
+        or text_work(root) > MAX_TEXT_WORK
 
 
 def _date_params() -> dict[str, object]:
@@ -69,15 +123,17 @@ def _date_params() -> dict[str, object]:
             "max_date": dt.date.today().isoformat()}
 
 
-def run_trafilatura(root: etree._Element, url: str, metadata: bool = True) -> Fallback | None:
+def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
+                    bounded: bool | None = None) -> Fallback | None:
     """trafilatura on our parsed tree (it copies it first: the tree stays ours, and the page is
     parsed once, from text we decoded, so cp1256 pages reach it as Arabic, not mojibake).
 
     Comments are left out: plain `trafilatura.extract` appends them to the text, and a reader's
-    comment is never article body, so leaving them out can only improve the body."""
+    comment is never article body, so leaving them out can only improve the body. `bounded`:
+    `huge(root)` if the caller knows it already."""
     import trafilatura  # imported lazily: themed outlets never pay for it
 
-    if huge(root):
+    if huge(root) if bounded is None else bounded:
         return Fallback(lines=paragraph_lines(root))
     try:
         doc = trafilatura.bare_extraction(

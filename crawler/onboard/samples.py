@@ -63,7 +63,7 @@ def judge(fetched: Fetched, rules: ExtractRules | None) -> Sample:
     if not fetched.ok:
         why = fetched.error or (f"HTTP {fetched.status}" if fetched.status != 200 else "empty body")
         return Sample(fetched.url, fetched.status, "fetch", verdict=f"not fetched ({why})")
-    article, reason, _, drift = extract_page(fetched.body, fetched.url, fetched.headers, rules)
+    article, reason, _, drift, _ = extract_page(fetched.body, fetched.url, fetched.headers, rules)
     sample = Sample(fetched.url, fetched.status, reason)
     # The extractor checks its theme rules against the generic pass itself and falls back
     # when they do not fit: its drift is what the crawl will report, so it is the check's too.
