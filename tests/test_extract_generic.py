@@ -6,7 +6,8 @@ from __future__ import annotations
 from crawler.extract import extract_detailed, parse_html
 from crawler.extract.build import _trim_furniture
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys
-from crawler.extract.quotes import MAX_QUOTES
+from crawler.extract.quotes import MAX_QUOTES, restore_between
+from crawler.extract.text import line_key
 
 URL = "https://example.org/2024/05/article"
 SENTENCE = ("The regional council approved the new water plan on {} after a long debate about "
@@ -142,3 +143,57 @@ def test_a_closing_list_of_teasers_is_cut_even_with_long_teasers() -> None:
     for h3 in plain:
         h3[0].drop_tag()
     assert _trim_furniture(lines, furniture_keys(root, lines)) == lines
+
+
+CITED = ("After the vote the council <a href='/a'>compared the plan with the one it dropped</a>"
+         " years ago, and it stood firm against <a href='/b'>the pipeline scheme</a>.")
+CITED_TEXT = ("After the vote the council compared the plan with the one it dropped years ago, "
+              "and it stood firm against the pipeline scheme.")
+
+
+def test_a_prose_paragraph_left_out_between_kept_ones_is_put_back() -> None:
+    """A sentence citing its sources as links, between two paragraphs of the story, is story,
+    also where every paragraph has a wrapper of its own. (trafilatura drops such paragraphs on
+    some real layouts and not on a small page; the rule is checked on its own here.)"""
+    story = [SENTENCE.format(f"day {i}") for i in range(4)]
+    for wrap in ("{}", "<div class='para'>{}</div>"):
+        paras = [wrap.format(f"<p>{line}</p>") for line in story]
+        root = parse_html(plain_page("".join(paras[:2]) + wrap.format(f"<p>{CITED}</p>")
+                                     + "".join(paras[2:])))
+        assert restore_between(story, root) == [*story[:2], CITED_TEXT, *story[2:]]
+
+
+def test_captions_labels_and_link_lists_left_out_stay_out() -> None:
+    """Between two kept paragraphs: a caption, a short label, a sentence that is all links, a
+    line that does not end like a sentence, a paragraph of a sidebar."""
+    story = [SENTENCE.format(f"day {i}") for i in range(2)]
+    links = " and ".join(f"<a href='/{i}'>the reservoirs of the valley report {i}</a>"
+                         for i in range(3))
+    for between in (f"<figure><img src='a.jpg'><p>{CITED_TEXT}</p></figure>",
+                    "<p>Advertisement: sign up for our water newsletter today.</p>",
+                    f"<p>Read {links}.</p>", f"<p>{CITED_TEXT.rstrip('.')}</p>",
+                    f"<aside><p>{CITED_TEXT}</p></aside>"):
+        root = parse_html(plain_page(f"<p>{story[0]}</p>{between}<p>{story[1]}</p>"))
+        assert restore_between(story, root) == story, between
+
+
+def test_soft_hyphens_do_not_make_a_kept_paragraph_look_left_out() -> None:
+    """trafilatura removes soft hyphens (U+00AD) from its text; the tree keeps them. The same
+    paragraph must be recognised as kept, not put back a second time."""
+    assert line_key("Was\u00adser\u00adplan ap\u00adproved") == line_key("Wasserplan approved")
+    story = [SENTENCE.format(f"day {i}") for i in range(2)]
+    hyphenated = CITED.replace("council", "coun\u00adcil")
+    root = parse_html(plain_page(f"<p>{story[0]}</p><p>{hyphenated}</p><p>{story[1]}</p>"))
+    assert restore_between([story[0], CITED_TEXT, story[1]], root) == \
+        [story[0], CITED_TEXT, story[1]]
+
+
+def test_unrendered_shortcodes_are_left_out() -> None:
+    """A WordPress shortcode the site failed to render is a widget (a button, a captioned
+    image), not prose; bracketed words of a sentence stay."""
+    data = plain_page(prose(3) + '<p>[button link="https://example.org/send" type="big"]Send us '
+                      'your review[/button]</p><p>The council said [in a statement] it agreed.'
+                      '</p>' + prose(2).replace("day", "week"))
+    article, reason = extract_detailed(data, URL)
+    assert reason == "ok" and "Send us" not in article.body and "[/" not in article.body
+    assert "The council said [in a statement] it agreed." in article.body.split("\n")

@@ -218,7 +218,9 @@ def test_a_crawl_killed_midway_saves_no_validators_and_the_next_one_finds_everyt
     proc = subprocess.Popen(
         [RASAD, "crawl", "--config", str(MIRROR_CONFIG), *origin_args(mirror), "--db", str(db),
          "--outlet", "centcomcitadel"], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        # One article per transaction: with batches (up to 32) the outlet's 29 articles could
+        # all land in the one commit before the kill, and there would be nothing left to find.
+        stderr=subprocess.DEVNULL, env={**os.environ, "RASAD_WRITE_BATCH": "1"})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # kill it once it has stored some articles
         if db.exists() and table(db, "SELECT name FROM sqlite_master WHERE name = 'articles'") \

@@ -10,13 +10,13 @@ from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.check import MIN_JUDGED, Drift, check_body
-from crawler.extract.fallback import remove_captions, run_trafilatura
+from crawler.extract.fallback import drop_shortcodes, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys, long_line
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
-from crawler.extract.quotes import restore_quotes
+from crawler.extract.quotes import restore_between
 from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
@@ -95,11 +95,11 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
         return None, "no_body", None
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
     title = _meta_title(meta, url, root) or fb.title
-    lines = remove_captions(fb.lines, {line_key(c) for c in caps}, title)
+    lines = drop_shortcodes(remove_captions(fb.lines, {line_key(c) for c in caps}, title))
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
     if not bounded:  # a page of 100k elements is no article layout: no time for it
         lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
-        lines = restore_quotes(lines, root)
+        lines = restore_between(lines, root)
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)

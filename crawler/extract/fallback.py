@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -159,6 +160,26 @@ def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
         tags=[t for t in (doc.tags or []) if t],
         section=", ".join(doc.categories or []) if doc.categories else "",
     )
+
+
+# A WordPress shortcode the site failed to render: `[button link="…"]Send us…[/button]`,
+# `[caption id="…"]…[/caption]`. A line that is one such pair is a widget, never prose; a lone
+# opening or closing tag (one with attributes, or a closing tag) is markup left in the text.
+_SHORTCODE_PAIR = re.compile(r"^\[([a-z][\w-]*)(?:\s[^\]]*)?\].*\[/\1\]$", re.S)
+_SHORTCODE_TAG = re.compile(r"\[(?:[a-z][\w-]*\s+[\w-]+=[^\]]*|/[a-z][\w-]*)\]")
+
+
+def drop_shortcodes(lines: list[str]) -> list[str]:
+    """`lines` without unrendered shortcode widgets, and without stray shortcode tags."""
+    out = []
+    for line in lines:
+        if "[" in line:
+            if _SHORTCODE_PAIR.match(line):
+                continue
+            line = clean_line(_SHORTCODE_TAG.sub(" ", line))
+        if line:
+            out.append(line)
+    return out
 
 
 def remove_captions(lines: list[str], caption_keys: set[str], title: str) -> list[str]:

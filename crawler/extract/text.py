@@ -90,9 +90,12 @@ def dedupe_consecutive(lines: Iterable[str]) -> list[str]:
     return out
 
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 _PUNCT = re.compile(r"[\s\-–—_:|•·.،,!؟?*«»\"'()\[\]]+")
 
 
 def line_key(text: str) -> str:
     """A loose identity for comparing boilerplate lines: case, spacing and punctuation ignored."""
-    return _PUNCT.sub(" ", text).strip().casefold()
+    # Soft hyphens and zero-width characters are invisible, and trafilatura removes them from
+    # its text while the tree keeps them: the same paragraph must get the same key.
+    return _PUNCT.sub(" ", _INVISIBLE.sub("", text)).strip().casefold()
