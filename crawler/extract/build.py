@@ -83,6 +83,8 @@ def _checked(root: etree._Element, url: str, lines: list[str], parts: Parts, com
         kept, drift = check_body(lines, generic_lines, comp, scan, parts.container_rule,
                                  rebuild, title)
         if drift is None or not fast:
+            if drift is not None and drift.kind == "missing":  # the generic body is stored:
+                kept = generic_cleanup(kept, root)  # with the clean-ups `generic` gives it
             return kept, drift
     return lines, None
 
@@ -95,11 +97,8 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
         return None, "no_body", None
     caps = [c for el in root.iter("figcaption") if (c := element_text(el))]
     title = _meta_title(meta, url, root) or fb.title
-    lines = drop_shortcodes(remove_captions(fb.lines, {line_key(c) for c in caps}, title))
-    # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
-    if not bounded:  # a page of 100k elements is no article layout: no time for it
-        lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
-        lines = restore_between(lines, root)
+    lines = generic_cleanup(remove_captions(fb.lines, {line_key(c) for c in caps}, title), root,
+                            bounded)
     if not lines or not title:
         return None, "no_body" if not lines else "no_title", None
     body = "\n".join(lines)
@@ -117,6 +116,17 @@ def generic(root: etree._Element, meta: PageMeta, url: str, comp: Compiled, outl
     article.section = article.section or fb.section or None
     article.image = article.image or (urljoin(url, fb.image) if fb.image else None)
     return article, "ok", None
+
+
+def generic_cleanup(lines: list[str], root: etree._Element, bounded: bool = False) -> list[str]:
+    """rasad's clean-ups of a generic (trafilatura) body, wherever that body is stored: on a
+    page without rules, or on a themed page whose rules missed most of the text."""
+    lines = drop_shortcodes(lines)
+    # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
+    if not bounded:  # a page of 100k elements is no article layout: no time for it
+        lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
+        lines = restore_between(lines, root)
+    return lines
 
 
 def _trim_furniture(lines: list[str], furniture: set[str]) -> list[str]:
