@@ -98,10 +98,7 @@ class Batch:
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error:
-            try:
-                self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+            _db.rollback(self.conn)
             raise
         finally:
             self._ended()
@@ -110,10 +107,7 @@ class Batch:
     def discard(self) -> None:
         """Roll the open transaction back (the store failed)."""
         if self.open:
-            try:
-                self.conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+            _db.rollback(self.conn)
             self._ended()
 
     def _ended(self) -> None:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 __all__ = ["LazyDatabase", "StoreError", "check_writable", "configure", "connect",
-           "connect_readonly", "describe", "flush_batches", "now_iso", "transaction"]
+           "connect_readonly", "describe", "flush_batches", "now_iso", "rollback", "transaction"]
 
 
 # How long a writer waits for another one's lock before the write fails (milliseconds); the
@@ -193,9 +193,13 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
             self._rollback()
 
     def _rollback(self) -> None:
-        # SQLite may have rolled back already (a full disk, an I/O error): then ROLLBACK itself
-        # fails, and the original error is the one worth reporting.
-        try:
-            self.conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+        rollback(self.conn)
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """ROLLBACK, quietly: SQLite may have rolled back already (a full disk, an I/O error); then
+    ROLLBACK itself fails, and the original error is the one worth reporting."""
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
