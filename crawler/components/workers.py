@@ -133,50 +133,111 @@ class WorkerLost(RuntimeError):
 
 
 class _Worker:
+    """One worker process seen from the crawl process: its socket, read and written through an
+    asyncio transport of the reactor's loop (no future or reader registration per message), and
+    the results it owes, in the order the pages were sent."""
+
     def __init__(self, sock: socket.socket, process: Any = None) -> None:
         sock.setblocking(False)
         self.sock = sock
         self.process = process  # None: a child of the zygote, which reaps it
         self.pending: deque[asyncio.Future[PageResult]] = deque()
-        self.sending: asyncio.Lock | None = None
-        self.reader: asyncio.Task[None] | None = None
+        self.transport: asyncio.Transport | None = None
+        self.connecting: asyncio.Future[None] | None = None
         self.alive = True
+        # The rules and listener contexts already sent to this worker: each crosses once and
+        # later pages refer to it by number (objects kept alive here, so their ids stay theirs).
+        self.contexts: dict[tuple[int, int], tuple[int, Any, Any]] = {}
+
+    async def _connect(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.connecting is None:
+            self.connecting = loop.create_future()
+            try:
+                await loop.connect_accepted_socket(lambda: _ResultReader(self), self.sock)
+            finally:
+                self.connecting.set_result(None)
+        else:
+            await asyncio.shield(self.connecting)
 
     async def submit(self, job: PageJob) -> PageResult:
-        loop = asyncio.get_running_loop()
-        if self.reader is None:
-            self.sending = asyncio.Lock()
-            self.reader = loop.create_task(self._read(loop))
-        assert self.sending is not None
-        future: asyncio.Future[PageResult] = loop.create_future()
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        async with self.sending:  # one frame at a time on the socket
-            self.pending.append(future)
-            await loop.sock_sendall(self.sock, _HEADER.pack(len(data)) + data)
+        if self.transport is None:
+            await self._connect()
+        if not self.alive or self.transport is None:
+            raise WorkerLost("worker process lost")
+        key = (id(job.rules), id(job.listeners))
+        context = self.contexts.get(key)
+        frames = b""
+        if context is None:
+            context = self.contexts[key] = (len(self.contexts), job.rules, job.listeners)
+            frames = _frame(("context", context[0], job.rules, job.listeners))
+        frames += _frame((context[0], job.body, job.url, job.headers, job.outlet, job.first_seen))
+        future: asyncio.Future[PageResult] = asyncio.get_running_loop().create_future()
+        self.pending.append(future)
+        self.transport.write(frames)  # buffered by the transport when the socket is full
         return await future
 
-    async def _read(self, loop: asyncio.AbstractEventLoop) -> None:
-        try:
-            while True:
-                (size,) = _HEADER.unpack(await _receive(loop, self.sock, _HEADER.size))
-                result = pickle.loads(await _receive(loop, self.sock, size))
-                future = self.pending.popleft()
-                if not future.done():
-                    future.set_result(result)
-        except (OSError, EOFError, pickle.UnpicklingError, IndexError) as exc:
-            self.alive = False
-            while self.pending:
-                future = self.pending.popleft()
-                if not future.done():
-                    future.set_exception(WorkerLost(f"worker process lost: {exc!r}"))
+    def lost(self, exc: BaseException | None) -> None:
+        self.alive = False
+        while self.pending:
+            future = self.pending.popleft()
+            if not future.done():
+                future.set_exception(WorkerLost(f"worker process lost: {exc!r}"))
 
     def close(self) -> None:
         self.alive = False
-        if self.reader is not None and not self.reader.done():
-            self.reader.cancel()
+        if self.transport is not None:
+            try:
+                self.transport.abort()
+            except RuntimeError:  # the loop is closed already
+                pass
         self.sock.close()  # the worker reads end-of-file and exits
         if self.process is not None:
             _join(self.process)
+
+
+class _ResultReader(asyncio.Protocol):
+    """The crawl side of a worker's socket: length-prefixed pickled results, in order."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self.worker = worker
+        self.buffer = bytearray()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.worker.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self.buffer
+        buffer += data
+        while len(buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(buffer)
+            end = _HEADER.size + size
+            if len(buffer) < end:
+                return
+            try:
+                result = pickle.loads(buffer[_HEADER.size:end])
+            except Exception as exc:  # noqa: BLE001 - a garbled stream: the worker is lost
+                self.worker.lost(exc)
+                self.worker.transport.abort()  # type: ignore[union-attr]
+                return
+            del buffer[:end]
+            if not self.worker.pending:
+                return
+            future = self.worker.pending.popleft()
+            if not future.done():
+                future.set_result(result)
+
+    def eof_received(self) -> bool:
+        self.worker.lost(EOFError("worker closed its socket"))
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.lost(exc or EOFError("worker closed its socket"))
+
+
+def _frame(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
 
 
 def _join(process: Any) -> None:
@@ -264,18 +325,6 @@ def _zygote(sock: socket.socket, crawl_end: socket.socket) -> None:
 _HEADER = struct.Struct("!I")
 
 
-async def _receive(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytes:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        n = await loop.sock_recv_into(sock, view[got:])
-        if n == 0:
-            raise EOFError("worker closed its socket")
-        got += n
-    return bytes(buffer)
-
-
 def _receive_blocking(sock: socket.socket, size: int) -> bytes | None:
     buffer = bytearray(size)
     view = memoryview(buffer)
@@ -296,6 +345,7 @@ def _serve(sock: socket.socket, others: list[socket.socket]) -> None:
     # The extraction code is imported with the first page: a re-crawl that finds nothing new
     # (all 304) then costs the workers no CPU while the crawl process starts.
 
+    contexts: dict[int, tuple[Any, Any]] = {}  # number → (rules, listeners), sent once each
     with sock:
         while True:
             header = _receive_blocking(sock, _HEADER.size)
@@ -304,13 +354,18 @@ def _serve(sock: socket.socket, others: list[socket.socket]) -> None:
             data = _receive_blocking(sock, _HEADER.unpack(header)[0])
             if data is None:
                 return
-            job = pickle.loads(data)
+            message = pickle.loads(data)
+            if message[0] == "context":
+                contexts[message[1]] = (message[2], message[3])
+                continue
+            number, body, url, headers, outlet, first_seen = message
+            rules, listeners = contexts[number]
             try:
-                result = process_page(job)
+                result = process_page(PageJob(body, url, headers, rules, outlet, first_seen,
+                                              listeners))
             except Exception:  # noqa: BLE001 - the page is counted as "error", the crawl goes on
                 result = PageResult(None, "error")
-            out = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            sock.sendall(_HEADER.pack(len(out)) + out)
+            sock.sendall(_frame(result))
 
 
 class Pool:
