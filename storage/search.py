@@ -1,7 +1,8 @@
 """The full-text index (articles_fts) and searching it.
 
 Writes: `SearchListener` indexes each new or updated article inside the article's own write
-transaction (listed in the RASAD_STORE_LISTENERS setting). Triggers from
+transaction (listed in the RASAD_STORE_LISTENERS setting); in a write batch (storage/batch.py)
+at its end, before the commit. Triggers from
 0004_search_contentless.sql put every inserted, re-written or deleted article into
 `search_pending` and the indexer takes it out, so
 anything that bypassed the listener (a store created before the search migration, a writer
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storage.batch import before_commit
 from storage.db import StoreError, connect, connect_readonly, transaction
 from storage.filters import ArticleFilter
 from storage.record import Article
@@ -83,8 +86,12 @@ class SearchListener:
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str,
         prepared: tuple[str, str, str, str] | None = None,
     ) -> None:
-        index_article(conn, article_id,
-                      (article.title, article.body, prepared) if prepared else None)
+        known = (article.title, article.body, prepared) if prepared else None
+        # In a write batch the index rows are written after its last article, just before its
+        # commit: FTS5 writes its pending terms out as a new segment at every savepoint, so
+        # indexing inside each article's savepoint made one segment (and merges) per article.
+        if not before_commit(conn, partial(index_article, article_id=article_id, known=known)):
+            index_article(conn, article_id, known)
 
 
 def catch_up(db: sqlite_utils.Database, batch: int = _BATCH) -> int:

@@ -16,7 +16,7 @@ import pytest
 from crawler.alerts.config import load_alerts
 from crawler.alerts.listener import TopicListener, load_topics_cached, topics_source
 from storage.articles import ArticleStore
-from storage.batch import Batch, batch_size
+from storage.batch import Batch, batch_size, before_commit
 from storage.db import connect, transaction
 from storage.record import Article
 from storage.search import SearchListener
@@ -141,6 +141,27 @@ def test_a_kill_mid_batch_loses_only_the_uncommitted_articles(tmp_path: Path) ->
         write(batch, store, i)
     batch.flush()
     assert check_whole(db) == 40
+
+
+def test_work_left_for_the_commit_runs_before_it_and_goes_with_a_failed_write(
+        tmp_path: Path) -> None:
+    """The search index rows of a batch are written just before its commit (FTS5 would write a
+    segment at every article's savepoint); a write that fails takes its share with it."""
+    db = connect(tmp_path / "s.db")
+    ran: list[int] = []
+    assert not before_commit(db.conn, lambda conn: ran.append(0))  # no batch open: do it now
+    batch = Batch(db, max_writes=32, max_seconds=60)
+
+    def write(i: int, fail: bool = False) -> None:
+        before_commit(db.conn, lambda conn: ran.append(i))
+        if fail:
+            raise RuntimeError("failed")
+
+    batch.write(lambda conn: write(1))
+    with pytest.raises(RuntimeError):
+        batch.write(lambda conn: write(2, fail=True))
+    batch.write(lambda conn: write(3))
+    assert ran == [] and batch.flush() == 2 and ran == [1, 3] and batch.later == []
 
 
 def test_batch_size_setting() -> None:
