@@ -24,7 +24,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import db as _db
 
@@ -37,14 +37,17 @@ MAX_WRITES = 32
 MAX_SECONDS = 0.25
 
 
-def before_commit(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> bool:
-    """Leave `work(conn)` to the end of the batch open on `conn`: it runs in the batch's
-    transaction, after its last write and before its COMMIT (a write whose savepoint is rolled
-    back takes what it left here with it). False when no batch is open on `conn`: the caller
-    then does the work itself."""
+Work = Callable[[sqlite3.Connection, list[Any]], object]
+
+
+def before_commit(conn: sqlite3.Connection, work: Work, item: object) -> bool:
+    """Leave `item` to `work` at the end of the batch open on `conn`: `work(conn, items)` runs
+    once, in the batch's transaction after its last write and before its COMMIT, with the items
+    its writes left, in order (a write whose savepoint is rolled back takes its items with it).
+    False when no batch is open on `conn`: the caller then does `work(conn, [item])` itself."""
     for batch in _db.OPEN_BATCHES:
         if batch.conn is conn:
-            batch.later.append(work)
+            batch.later.append((work, item))
             return True
     return False
 
@@ -71,7 +74,7 @@ class Batch:
         self.max_seconds = max_seconds
         self.writes = 0  # in the open transaction
         self.began: float | None = None  # time.monotonic() of BEGIN, None when none is open
-        self.later: list[Callable[[sqlite3.Connection], object]] = []  # run before COMMIT
+        self.later: list[tuple[Work, object]] = []  # (work, item): run before COMMIT
 
     @property
     def open(self) -> bool:
@@ -114,8 +117,11 @@ class Batch:
             return 0
         writes = self.writes
         try:
-            for work in self.later:
-                work(self.conn)
+            works: dict[Work, list[object]] = {}
+            for work, item in self.later:
+                works.setdefault(work, []).append(item)
+            for work, items in works.items():
+                work(self.conn, items)
             self.conn.execute("COMMIT")
         except BaseException:
             _db.rollback(self.conn)

@@ -145,15 +145,20 @@ def test_a_kill_mid_batch_loses_only_the_uncommitted_articles(tmp_path: Path) ->
 
 def test_work_left_for_the_commit_runs_before_it_and_goes_with_a_failed_write(
         tmp_path: Path) -> None:
-    """The search index rows of a batch are written just before its commit (FTS5 would write a
-    segment at every article's savepoint); a write that fails takes its share with it."""
+    """The search index rows of a batch are written just before its commit, all at once (FTS5
+    would write a segment at every article's savepoint); a write that fails takes its share
+    with it."""
     db = connect(tmp_path / "s.db")
-    ran: list[int] = []
-    assert not before_commit(db.conn, lambda conn: ran.append(0))  # no batch open: do it now
+    ran: list[list[int]] = []
+
+    def work(conn: sqlite3.Connection, items: list[int]) -> None:
+        ran.append(items)
+
+    assert not before_commit(db.conn, work, 0)  # no batch open: the caller does it now
     batch = Batch(db, max_writes=32, max_seconds=60)
 
     def write(i: int, fail: bool = False) -> None:
-        before_commit(db.conn, lambda conn: ran.append(i))
+        before_commit(db.conn, work, i)
         if fail:
             raise RuntimeError("failed")
 
@@ -161,7 +166,7 @@ def test_work_left_for_the_commit_runs_before_it_and_goes_with_a_failed_write(
     with pytest.raises(RuntimeError):
         batch.write(lambda conn: write(2, fail=True))
     batch.write(lambda conn: write(3))
-    assert ran == [] and batch.flush() == 2 and ran == [1, 3] and batch.later == []
+    assert ran == [] and batch.flush() == 2 and ran == [[1, 3]] and batch.later == []
 
 
 def test_batch_size_setting() -> None:
@@ -169,3 +174,27 @@ def test_batch_size_setting() -> None:
     for bad in ("0", "-3", "many"):
         with pytest.raises(ValueError, match="RASAD_WRITE_BATCH"):
             batch_size(bad)
+
+
+def _index(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, instance)")
+        return sorted(conn.execute("SELECT term, doc, col, offset FROM temp.v").fetchall())
+
+
+def test_an_article_changed_twice_in_one_batch_is_indexed_as_stored(tmp_path: Path) -> None:
+    """The batch's index rows are written at its end: an article written, then changed, then
+    another one, index as if each had been written in a transaction of its own."""
+    def writes(batch: Batch, store: ArticleStore) -> None:
+        a, b = article(0), article(1)
+        batch.write(lambda conn: store.write(conn, a, a.url, {a.url}))
+        changed = Article(**{**vars(a), "body": a.body + "\nفقرة أضيفت لاحقا عن المناورات."})
+        batch.write(lambda conn: store.write(conn, changed, a.url, {a.url}))
+        batch.write(lambda conn: store.write(conn, b, b.url, {b.url}))
+        batch.flush()
+
+    for name, size in (("one.db", 1), ("batch.db", 32)):
+        store = ArticleStore(connect(tmp_path / name), listeners())
+        writes(Batch(store.db, max_writes=size, max_seconds=60), store)
+    assert check_whole(tmp_path / "batch.db") == 2
+    assert _index(tmp_path / "batch.db") == _index(tmp_path / "one.db")
