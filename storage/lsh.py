@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sqlite3
 from functools import lru_cache
+from typing import Any
 
 from storage import fingerprint as fp
 
@@ -84,7 +85,7 @@ class BandIndex:
                 "ORDER BY id", (seen,)).fetchall()
             for article_id, signature in rows:
                 self._add(conn, article_id, signature)
-            self._put(conn, seen=top)
+            self._count(conn, len(rows), top)
 
     def _state(self, conn: sqlite3.Connection) -> tuple[int, int, int]:
         values = dict(conn.execute(f"SELECT name, value FROM {_DB}.state").fetchall())
@@ -96,10 +97,15 @@ class BandIndex:
 
     def _add(self, conn: sqlite3.Connection, article_id: int, signature: bytes,
              keys: tuple[int, ...] | None = None) -> None:
+        """The article's keys into the delta (its caller counts it: `_count`)."""
         keys = keys or fp.band_keys(signature)
         # One statement for the article's keys (an executemany of 42 rows cost ~3x more)
         conn.execute(_insert_delta(len(keys)), [x for k in keys for x in (k, article_id)])
-        conn.execute(f"UPDATE {_DB}.state SET value = value + 1 WHERE name = 'members'")
+
+    def _count(self, conn: sqlite3.Connection, added: int, seen: int) -> None:
+        """`added` more members, and `seen` at least `seen`: one statement."""
+        conn.execute(f"UPDATE {_DB}.state SET value = CASE name WHEN 'members' THEN value + ? "
+                     "ELSE max(value, ?) END WHERE name IN ('members', 'seen')", (added, seen))
 
     def _remove(self, conn: sqlite3.Connection, article_id: int, signature: bytes) -> None:
         conn.executemany(f"DELETE FROM {_DB}.delta WHERE band_key = ? AND article_id = ?",
@@ -108,11 +114,12 @@ class BandIndex:
 
     # --- reads -------------------------------------------------------------------------------
     def candidates(self, conn: sqlite3.Connection, signature: bytes, limit: int,
-                   keys: tuple[int, ...] | None = None) -> list[int]:
-        """Articles sharing at least one band with `signature` (whose band keys are `keys`, if
-        known), most shared bands first."""
+                   keys: tuple[int, ...] | None = None) -> list[tuple[Any, ...]]:
+        """The `limit` fingerprinted articles sharing the most bands with `signature` (whose
+        band keys are `keys`, if known; ties: the oldest), as (id, story, outlet, fingerprint,
+        content hash), in one statement."""
         keys = keys or fp.band_keys(signature)
-        return [r[0] for r in conn.execute(_candidates(len(keys)), [*keys, *keys, limit])]
+        return conn.execute(_candidates(len(keys)), [*keys, *keys, limit]).fetchall()
 
     # --- writes ------------------------------------------------------------------------------
     def add(self, conn: sqlite3.Connection, article_id: int, signature: bytes | None,
@@ -120,15 +127,16 @@ class BandIndex:
         """A new article (id above everything synced) with this fingerprint (and its band keys,
         if known)."""
         base, seen, members = self._state(conn)
+        added = 0
         if signature is not None:
             if article_id <= base:  # cannot happen for a new row; kept for safety
                 _write_main(conn, _INSERT, article_id, signature)
             else:
                 self._add(conn, article_id, signature, keys)
-                members += 1  # as _add counted it
-        if article_id > seen:
-            self._put(conn, seen=article_id)
-        if members >= merge_size(base):
+                added = 1
+        if added or article_id > seen:
+            self._count(conn, added, article_id)
+        if members + added >= merge_size(base):
             self.merge(conn)
 
     def replace(self, conn: sqlite3.Connection, article_id: int, old: bytes | None,
@@ -173,10 +181,12 @@ def _insert_delta(n: int) -> str:
 @lru_cache(maxsize=4)
 def _candidates(n: int) -> str:
     marks = ", ".join("?" for _ in range(n))
-    return (f"SELECT article_id FROM (SELECT article_id FROM main.article_bands "
+    return ("SELECT a.id, coalesce(a.story_id, a.id), a.outlet, a.fingerprint, a.content_hash "
+            "FROM (SELECT article_id FROM (SELECT article_id FROM main.article_bands "
             f"WHERE band_key IN ({marks}) UNION ALL SELECT article_id FROM {_DB}.delta "
             f"WHERE band_key IN ({marks})) GROUP BY article_id "
-            "ORDER BY count(*) DESC, article_id LIMIT ?")
+            "ORDER BY count(*) DESC, article_id LIMIT ?) AS c "
+            "JOIN main.articles a ON a.id = c.article_id WHERE a.fingerprint IS NOT NULL")
 
 
 def _write_main(conn: sqlite3.Connection, sql: str, article_id: int,

@@ -63,16 +63,10 @@ def match(conn: sqlite3.Connection, text: Text, outlet: str, bands: BandIndex,
     identical text shares every band, so exact duplicates need no index of their own."""
     if text.signature is None:
         return None
-    candidates = bands.candidates(conn, text.signature, MAX_CANDIDATES, text.keys)
-    if not candidates:
-        return None
-    marks = ", ".join("?" for _ in candidates)
     found = []
     mine = fp.as_int(text.signature) if len(text.signature) == fp.SIGNATURE_BYTES else None
-    for article_id, story_id, other, stored, digest in conn.execute(
-        f"SELECT id, coalesce(story_id, id), outlet, fingerprint, content_hash FROM articles "
-        f"WHERE id IN ({marks}) AND fingerprint IS NOT NULL", candidates,
-    ):
+    for article_id, story_id, other, stored, digest in bands.candidates(
+            conn, text.signature, MAX_CANDIDATES, text.keys):
         exact = digest == text.hash
         if exact:
             score = 1.0
