@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from storage.db_time import now_iso
 
@@ -17,19 +17,34 @@ if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db
 PENDING, FAILED, BASELINE = "pending", "failed", "baseline"
 
 
-def record_topic(
-    conn: sqlite3.Connection, article_id: int, topic: str, matched: bool, score: float,
-    why: Mapping[str, Any], countries: Mapping[str, int], states: Mapping[str, int],
-) -> None:
-    conn.execute(
+class TopicRow(NamedTuple):
+    """What article_topics keeps of one topic's verdict, its JSON columns already written (by
+    a crawl's worker process, where the verdict is computed: `TopicListener.prepare`)."""
+
+    matched: bool
+    score: float
+    why: str  # JSON
+    countries: str  # JSON, ISO code → mentions
+    states: str  # JSON, US state → mentions
+
+
+def topic_row(matched: bool, score: float, why: Mapping[str, Any],
+              countries: Mapping[str, int], states: Mapping[str, int]) -> TopicRow:
+    return TopicRow(matched, score, _json(why), _json(countries), _json(states))
+
+
+def record_topics(conn: sqlite3.Connection, article_id: int,
+                  rows: Iterable[tuple[str, TopicRow]]) -> None:
+    """The article's verdicts, (topic, row) in order, classified now."""
+    classified = now_iso()
+    conn.executemany(
         "INSERT INTO article_topics (article_id, topic, matched, score, why, countries, states, "
         "classified) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(article_id, topic) DO UPDATE SET "
         "matched = excluded.matched, score = excluded.score, why = excluded.why, "
         "countries = excluded.countries, states = excluded.states, "
         "classified = excluded.classified",
-        (article_id, topic, int(matched), score, _json(why), _json(countries), _json(states),
-         now_iso()),
-    )
+        [(article_id, topic, int(r.matched), r.score, r.why, r.countries, r.states, classified)
+         for topic, r in rows])
 
 
 def _json(value: Any) -> str:
@@ -39,16 +54,13 @@ def _json(value: Any) -> str:
 def story_of(conn: sqlite3.Connection, article_id: int) -> int:
     """The story an article belongs to: `articles.story_id` where deduplication provides it
     (a reprint on another outlet shares it), else the article itself."""
-    if _has_story_column(conn):
+    try:
         row = conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row and row[0] is not None:
-            return int(row[0])
+    except sqlite3.OperationalError:  # no such column: a store from before deduplication
+        return article_id  # (asked per call: the migration can land in a running process)
+    if row and row[0] is not None:
+        return int(row[0])
     return article_id
-
-
-def _has_story_column(conn: sqlite3.Connection) -> bool:
-    # Asked per call, not cached: the migration adding the column can land in a running process.
-    return any(r[1] == "story_id" for r in conn.execute("PRAGMA table_info(articles)"))
 
 
 def outlet_in_baseline(conn: sqlite3.Connection, outlet: str) -> bool:

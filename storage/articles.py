@@ -39,9 +39,12 @@ _COLUMNS: dict[str, str | None] = {
     # never back: a date in the future must not make every later crawl refetch
     "source_modified": "max(coalesce(source_modified, ''), coalesce(?, ''))",
 }
-_INSERT = (f"INSERT INTO articles ({', '.join(_COLUMNS)}) "
-           f"VALUES ({', '.join('?' for _ in _COLUMNS)}) "
-           "ON CONFLICT(canonical_url) DO NOTHING RETURNING id")
+# A new row takes the next id (SQLite's own choice for a rowid: one above the largest) and is
+# its own story unless it joined one: both set here, so no UPDATE follows the INSERT.
+_NEXT_ID = "(SELECT coalesce(max(id), 0) + 1 FROM articles)"
+_INSERT = (f"INSERT INTO articles (id, {', '.join(_COLUMNS)}) VALUES ({_NEXT_ID}, "
+           + ", ".join(f"coalesce(?, {_NEXT_ID})" if c == "story_id" else "?" for c in _COLUMNS)
+           + ") ON CONFLICT(canonical_url) DO NOTHING RETURNING id")
 _UPDATED = [c for c, how in _COLUMNS.items() if how]
 _UPDATE = (f"UPDATE articles SET {', '.join(f'{c} = {_COLUMNS[c]}' for c in _UPDATED)} "
            "WHERE id = ?")
@@ -49,7 +52,9 @@ _UPDATE = (f"UPDATE articles SET {', '.join(f'{c} = {_COLUMNS[c]}' for c in _UPD
 
 def _row(article: Article, text: Text, seen: str, **fields: object) -> dict[str, object]:
     """Every column of `_COLUMNS` for `article` as fetched at `seen`; `fields` add the rest."""
-    row: dict[str, object] = article.to_dict()
+    # Its fields as they are (not `to_dict()`: dataclasses.asdict deep-copies every value, ~0.1
+    # ms an article, and the two lists are written as JSON anyway).
+    row: dict[str, object] = dict(vars(article))
     row.update(tags=json.dumps(article.tags, ensure_ascii=False),
                date_flags=json.dumps(article.date_flags), content_hash=text.hash,
                fingerprint=text.signature, last_seen=seen, last_fetched=seen, **fields)
@@ -209,9 +214,7 @@ class ArticleStore:
                                    prepared)
         article_id = inserted[0]
         story_id = story.story_id if story else article_id
-        if story is None:
-            conn.execute("UPDATE articles SET story_id = id WHERE id = ?", (article_id,))
-        self.bands.add(conn, article_id, text.signature)
+        self.bands.add(conn, article_id, text.signature, text.keys)
         self._notify(conn, article_id, article, "new", prepared)
         return AddResult(article_id, "new", story_id, 1)
 

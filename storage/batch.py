@@ -8,6 +8,9 @@ writes and commits it after `max_writes` writes or when `max_seconds` have passe
 
 - Each write runs in a SAVEPOINT: an article whose write fails leaves nothing of itself, and
   the articles before it in the batch stay (they commit with the batch).
+- Work a write leaves for the commit (`before_commit`: the search index rows) runs in the same
+  transaction after the batch's last write, just before COMMIT; if it fails the whole batch is
+  rolled back, as when the commit itself fails.
 - A crash or a kill loses only the writes not yet committed (at most one batch); the store stays
   consistent (SQLite's transaction) and those pages, not being stored, are fetched again by the
   next crawl.
@@ -21,7 +24,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import db as _db
 
@@ -32,6 +35,21 @@ T = TypeVar("T")
 
 MAX_WRITES = 32
 MAX_SECONDS = 0.25
+
+
+Work = Callable[[sqlite3.Connection, list[Any]], object]
+
+
+def before_commit(conn: sqlite3.Connection, work: Work, item: object) -> bool:
+    """Leave `item` to `work` at the end of the batch open on `conn`: `work(conn, items)` runs
+    once, in the batch's transaction after its last write and before its COMMIT, with the items
+    its writes left, in order (a write whose savepoint is rolled back takes its items with it).
+    False when no batch is open on `conn`: the caller then does `work(conn, [item])` itself."""
+    for batch in _db.OPEN_BATCHES:
+        if batch.conn is conn:
+            batch.later.append((work, item))
+            return True
+    return False
 
 
 def batch_size(value: object = None) -> int:
@@ -56,6 +74,7 @@ class Batch:
         self.max_seconds = max_seconds
         self.writes = 0  # in the open transaction
         self.began: float | None = None  # time.monotonic() of BEGIN, None when none is open
+        self.later: list[tuple[Work, object]] = []  # (work, item): run before COMMIT
 
     @property
     def open(self) -> bool:
@@ -70,9 +89,11 @@ class Batch:
             self.began = time.monotonic()
             _db.OPEN_BATCHES.append(self)
         self.conn.execute("SAVEPOINT rasad_write")
+        later = len(self.later)
         try:
             result = fn(self.conn)
         except BaseException:
+            del self.later[later:]  # what the failed write left for the commit goes with it
             try:
                 self.conn.execute("ROLLBACK TO rasad_write")
                 self.conn.execute("RELEASE rasad_write")
@@ -96,8 +117,13 @@ class Batch:
             return 0
         writes = self.writes
         try:
+            works: dict[Work, list[object]] = {}
+            for work, item in self.later:
+                works.setdefault(work, []).append(item)
+            for work, items in works.items():
+                work(self.conn, items)
             self.conn.execute("COMMIT")
-        except sqlite3.Error:
+        except BaseException:
             _db.rollback(self.conn)
             raise
         finally:
@@ -113,5 +139,6 @@ class Batch:
     def _ended(self) -> None:
         self.began = None
         self.writes = 0
+        self.later = []
         if self in _db.OPEN_BATCHES:
             _db.OPEN_BATCHES.remove(self)

@@ -111,3 +111,20 @@ def test_mirror_corpus_articles_keep_their_own_stories(tmp_path: Path) -> None:
             assert stories[x] != stories[y], (x, y, j)
         elif j >= 0.5:
             assert stories[x] == stories[y], (x, y, j)
+
+
+def test_equal_bins_counts_what_a_bin_by_bin_comparison_counts() -> None:
+    """similarity() compares two signatures as integers (lanes of a XOR); every edge value of a
+    32-bit bin (0, the top bit alone, all ones) counts as the plain comparison does."""
+    import random
+    from array import array
+
+    rng = random.Random(7)
+    edges = [0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF]
+    for _ in range(2000):
+        a = [rng.choice([*edges, rng.getrandbits(32)]) for _ in range(fp.SIGNATURE_SIZE)]
+        share = rng.random()
+        b = [x if rng.random() < share else rng.choice([*edges, rng.getrandbits(32)])
+             for x in a]
+        plain = sum(x == y for x, y in zip(a, b, strict=True)) / fp.SIGNATURE_SIZE
+        assert fp.similarity(array("I", a).tobytes(), array("I", b).tobytes()) == plain

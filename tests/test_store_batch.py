@@ -16,7 +16,7 @@ import pytest
 from crawler.alerts.config import load_alerts
 from crawler.alerts.listener import TopicListener, load_topics_cached, topics_source
 from storage.articles import ArticleStore
-from storage.batch import Batch, batch_size
+from storage.batch import Batch, batch_size, before_commit
 from storage.db import connect, transaction
 from storage.record import Article
 from storage.search import SearchListener
@@ -143,8 +143,58 @@ def test_a_kill_mid_batch_loses_only_the_uncommitted_articles(tmp_path: Path) ->
     assert check_whole(db) == 40
 
 
+def test_work_left_for_the_commit_runs_before_it_and_goes_with_a_failed_write(
+        tmp_path: Path) -> None:
+    """The search index rows of a batch are written just before its commit, all at once (FTS5
+    would write a segment at every article's savepoint); a write that fails takes its share
+    with it."""
+    db = connect(tmp_path / "s.db")
+    ran: list[list[int]] = []
+
+    def work(conn: sqlite3.Connection, items: list[int]) -> None:
+        ran.append(items)
+
+    assert not before_commit(db.conn, work, 0)  # no batch open: the caller does it now
+    batch = Batch(db, max_writes=32, max_seconds=60)
+
+    def write(i: int, fail: bool = False) -> None:
+        before_commit(db.conn, work, i)
+        if fail:
+            raise RuntimeError("failed")
+
+    batch.write(lambda conn: write(1))
+    with pytest.raises(RuntimeError):
+        batch.write(lambda conn: write(2, fail=True))
+    batch.write(lambda conn: write(3))
+    assert ran == [] and batch.flush() == 2 and ran == [[1, 3]] and batch.later == []
+
+
 def test_batch_size_setting() -> None:
     assert batch_size("") == 32 and batch_size(None) == 32 and batch_size("1") == 1
     for bad in ("0", "-3", "many"):
         with pytest.raises(ValueError, match="RASAD_WRITE_BATCH"):
             batch_size(bad)
+
+
+def _index(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, articles_fts, instance)")
+        return sorted(conn.execute("SELECT term, doc, col, offset FROM temp.v").fetchall())
+
+
+def test_an_article_changed_twice_in_one_batch_is_indexed_as_stored(tmp_path: Path) -> None:
+    """The batch's index rows are written at its end: an article written, then changed, then
+    another one, index as if each had been written in a transaction of its own."""
+    def writes(batch: Batch, store: ArticleStore) -> None:
+        a, b = article(0), article(1)
+        batch.write(lambda conn: store.write(conn, a, a.url, {a.url}))
+        changed = Article(**{**vars(a), "body": a.body + "\nفقرة أضيفت لاحقا عن المناورات."})
+        batch.write(lambda conn: store.write(conn, changed, a.url, {a.url}))
+        batch.write(lambda conn: store.write(conn, b, b.url, {b.url}))
+        batch.flush()
+
+    for name, size in (("one.db", 1), ("batch.db", 32)):
+        store = ArticleStore(connect(tmp_path / name), listeners())
+        writes(Batch(store.db, max_writes=size, max_seconds=60), store)
+    assert check_whole(tmp_path / "batch.db") == 2
+    assert _index(tmp_path / "batch.db") == _index(tmp_path / "one.db")

@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from crawler.alerts.config import AlertsConfig, load_alerts
-from storage.alerts import BASELINE, PENDING, enqueue, outlet_in_baseline, record_topic, story_of
+from storage.alerts import (
+    BASELINE,
+    PENDING,
+    TopicRow,
+    enqueue,
+    outlet_in_baseline,
+    record_topics,
+    story_of,
+    topic_row,
+)
 from storage.record import Article
 
 _lock = threading.Lock()
@@ -47,6 +56,12 @@ def verdict_why(m: Any, label: str) -> dict[str, Any]:
     return {"label": label, "threshold": m.threshold, "reasons": list(m.reasons),
             "terms": m.terms, "excluded_by": list(m.excluded_by),
             "reason": getattr(m, "reason", ""), "sentences": list(getattr(m, "sentences", []))}
+
+
+def verdict_row(topic: Any, article: Article) -> TopicRow:
+    """The topic's verdict on the article, as its article_topics row (JSON columns written)."""
+    m = topic.match(article.title or "", article.body or "")
+    return topic_row(m.matched, m.score, verdict_why(m, topic.label), m.countries, m.states)
 
 
 class TopicListener:
@@ -83,27 +98,25 @@ class TopicListener:
 
     @staticmethod
     def prepare(article: Article, topics_path: str | None = None
-                ) -> tuple[tuple[str, float], dict[str, Any]]:
-        """Every topic's verdict, computed where no database is needed (a crawl's worker
-        process), with the topics file it came from."""
+                ) -> tuple[tuple[str, float], dict[str, TopicRow]]:
+        """Every topic's verdict as its article_topics row, computed where no database is needed
+        (a crawl's worker process), with the topics file it came from."""
         topics = load_topics_cached(topics_path)
-        return topics_source(topics_path), {t.id: t.match(article.title or "", article.body or "")
+        return topics_source(topics_path), {t.id: verdict_row(t, article)
                                             for t in topics.values()}
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str,
-        prepared: tuple[tuple[str, float], dict[str, Any]] | None = None,
+        prepared: tuple[tuple[str, float], dict[str, TopicRow]] | None = None,
     ) -> None:
         # Verdicts from prepare() count only if they came from this listener's topics file.
         verdicts = prepared[1] if prepared and self.source and prepared[0] == self.source \
             and prepared[1].keys() == self.topics.keys() else {}
-        matched = []
-        for topic in self.topics.values():  # every topic is stored: searchable, explainable
-            m = verdicts.get(topic.id) or topic.match(article.title or "", article.body or "")
-            record_topic(conn, article_id, topic.id, m.matched, m.score,
-                         verdict_why(m, topic.label), m.countries, m.states)
-            if m.matched:
-                matched.append(topic.id)
+        # every topic is stored: searchable, explainable
+        rows = [(topic.id, verdicts.get(topic.id) or verdict_row(topic, article))
+                for topic in self.topics.values()]
+        record_topics(conn, article_id, rows)
+        matched = [topic_id for topic_id, row in rows if row.matched]
         # "revised" (a minor edit) never alerts. "new" and "updated" (a material change) may:
         # the outbox key lets a story alert once per topic and channel, so an update alerts
         # only an article that did not match before.
