@@ -134,10 +134,21 @@ def iter_tokens(text: str) -> list[Token]:
     """Like `tokens()` but each token keeps its span in the original `text`, so a match can be
     shown as the writer wrote it ("وبالحرس الوطنيّ", not "وبالحرس الوطني")."""
     out: list[Token] = []
+    new = tuple.__new__  # Token(...) without NamedTuple's Python-level __new__
     for m in _RAW_WORD.finditer(text):
-        for part in _norm_word(m.group()):
-            out.append(Token(part, m.start(), m.end()))
+        parts = _norm_word(m.group())
+        if parts:
+            start, end = m.span()
+            for part in parts:
+                out.append(new(Token, (part, start, end)))
     return out
+
+
+@lru_cache(maxsize=4)
+def token_spans(text: str) -> tuple[Token, ...]:
+    """`iter_tokens(text)`, remembered for the last few texts: every topic reads the same
+    article title and body (a worker tokenised each of them once per topic)."""
+    return tuple(iter_tokens(text))
 
 
 @lru_cache(maxsize=65536)
