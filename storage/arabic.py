@@ -119,7 +119,14 @@ def to_ascii_digits(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Word tokens of `normalize(text)`, the same units FTS5's unicode61 tokenizer will see."""
-    return _WORD.findall(normalize(text))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Remembered for the last few texts: a worker reads an article's body for its fingerprints
+    # (storage.stories.Text) and again for its search index words.
+    return tuple(_WORD.findall(normalize(text)))
 
 
 class Token(NamedTuple):

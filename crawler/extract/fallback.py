@@ -43,6 +43,7 @@ MAX_TEXT_WORK = 20_000_000
 _PARAGRAPHS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
 _FRAME = ("nav", "footer", "aside", "header", "form")
 _LINKS = etree.XPath("count(//a)")
+_NODES = etree.XPath("count(descendant-or-self::node())")
 _CODE = frozenset(("script", "style"))
 _CHARS = etree.XPath("string-length(/*)")  # all the page's text, in C
 _DEPTH_32 = etree.XPath("/*" * 32)  # elements at depth 32 (evaluated in C)
@@ -111,7 +112,9 @@ def text_work(root: etree._Element, limit: int = MAX_TEXT_WORK) -> int:
 
 def huge(root: etree._Element) -> bool:
     """Too big or too nested for trafilatura within the time a page may take."""
-    return element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS or link_work(root) > MAX_LINK_WORK \
+    # Every node, text included, counted in C first: at least the elements (most pages).
+    many = _NODES(root) > MAX_ELEMENTS and element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS
+    return many or link_work(root) > MAX_LINK_WORK \
         or text_work(root) > MAX_TEXT_WORK
 
 
