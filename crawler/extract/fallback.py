@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from crawler.extract.prune import narrowed
 from crawler.extract.text import clean_line, dedupe_consecutive, line_key
+from crawler.extract.tuned import narrowed
 
 # trafilatura logs every discarded page at WARNING; a crawl would drown in it.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -143,7 +143,7 @@ def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
     if huge(root) if bounded is None else bounded:
         return Fallback(lines=paragraph_lines(root))
     try:
-        with narrowed():  # its raw-tree prunes, evaluated faster (same result: prune.py)
+        with narrowed():  # its costliest steps, leaner (same result: tuned.py)
             doc = trafilatura.bare_extraction(
                 root, url=url, fast=fast, favor_precision=fast, with_metadata=metadata,
                 include_comments=False, include_tables=True,
