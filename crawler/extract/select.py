@@ -245,23 +245,33 @@ class Index:
                 if closed:
                     for slot in closed:
                         count[slot] -= 1
-            # the compounds `el` matches (inline `_matched`: this loop runs for every element)
+            # the compounds `el` matches (inline `_matched`: this loop runs for every element;
+            # plain loops, not comprehensions, which cost a function call each in Python 3.11)
             found = [c for c, _test in anywhere if compounds[c].matches(el)] if anywhere else []
             hits = by_tag.get(el.tag)
             if hits:
-                found += [c for c, test in hits if not test or compounds[c].matches(el)]
+                for c, test in hits:
+                    if not test or compounds[c].matches(el):
+                        found.append(c)
             for name, value in el.items():
                 if name == "class":
                     for token in value.split():
-                        if token in by_class:
-                            found += [c for c, test in by_class[token]
-                                      if not test or compounds[c].matches(el)]
+                        hits = by_class.get(token)
+                        if hits:
+                            for c, test in hits:
+                                if not test or compounds[c].matches(el):
+                                    found.append(c)
                 elif name == "id":
-                    if value in by_id:
-                        found += [c for c, test in by_id[value]
-                                  if not test or compounds[c].matches(el)]
-                if name in by_attr:
-                    found += [c for c, _test in by_attr[name] if compounds[c].matches(el)]
+                    hits = by_id.get(value)
+                    if hits:
+                        for c, test in hits:
+                            if not test or compounds[c].matches(el):
+                                found.append(c)
+                hits = by_attr.get(name)
+                if hits:
+                    for c, _test in hits:
+                        if compounds[c].matches(el):
+                            found.append(c)
             if not found:
                 continue
             opened: list[int] = []
