@@ -80,7 +80,7 @@ def link_work(root: etree._Element, limit: int = MAX_LINK_WORK) -> int:
     """The sum of the links' depths, counted up to `limit` + 1. Most pages are settled by
     two XPath counts in C (few links, or none deeper than 32 levels)."""
     links = int(_LINKS(root))
-    if links * 32 <= limit and not _DEPTH_32(root) or links * 100 <= limit:
+    if links * 100 <= limit or links * 32 <= limit and not _DEPTH_32(root):
         return 0  # bounded below the limit (the parse caps depth near 100, see flatten.py)
     work = 0
     for a in root.iter("a"):
@@ -94,7 +94,7 @@ def text_work(root: etree._Element, limit: int = MAX_TEXT_WORK) -> int:
     """The sum over the page's text of its depth (characters x levels), counted up to
     `limit` + 1. Most pages are settled by XPath in C (little text, or none deep)."""
     chars = int(_CHARS(root))
-    if chars * 32 <= limit and not _DEPTH_32(root) or chars * 100 <= limit:
+    if chars * 100 <= limit or chars * 32 <= limit and not _DEPTH_32(root):
         return 0
     work = depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
