@@ -200,7 +200,6 @@ class Index:
                 self.by_attr[key] = self.by_attr.get(key, ()) + entry
             else:
                 self.anywhere += ((c, True),)
-        self.attr_names = tuple(self.by_attr)
 
     def _matched(self, el: etree._Element) -> list[int]:
         """Ids of the compounds `el` matches (a compound may repeat: a repeated class)."""
