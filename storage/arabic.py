@@ -119,7 +119,14 @@ def to_ascii_digits(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Word tokens of `normalize(text)`, the same units FTS5's unicode61 tokenizer will see."""
-    return _WORD.findall(normalize(text))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Remembered for the last few texts: a worker reads an article's body for its fingerprints
+    # (storage.stories.Text) and again for its search index words.
+    return tuple(_WORD.findall(normalize(text)))
 
 
 class Token(NamedTuple):
@@ -134,10 +141,21 @@ def iter_tokens(text: str) -> list[Token]:
     """Like `tokens()` but each token keeps its span in the original `text`, so a match can be
     shown as the writer wrote it ("وبالحرس الوطنيّ", not "وبالحرس الوطني")."""
     out: list[Token] = []
+    new = tuple.__new__  # Token(...) without NamedTuple's Python-level __new__
     for m in _RAW_WORD.finditer(text):
-        for part in _norm_word(m.group()):
-            out.append(Token(part, m.start(), m.end()))
+        parts = _norm_word(m.group())
+        if parts:
+            start, end = m.span()
+            for part in parts:
+                out.append(new(Token, (part, start, end)))
     return out
+
+
+@lru_cache(maxsize=4)
+def token_spans(text: str) -> tuple[Token, ...]:
+    """`iter_tokens(text)`, remembered for the last few texts: every topic reads the same
+    article title and body (a worker tokenised each of them once per topic)."""
+    return tuple(iter_tokens(text))
 
 
 @lru_cache(maxsize=65536)

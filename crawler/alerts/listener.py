@@ -41,9 +41,12 @@ def topics_source(path: str | Path | None = None) -> tuple[str, float]:
 
 def load_topics_cached(path: str | Path | None = None) -> dict[str, Any]:
     """Compiled topics, once per process and file version (a crawl opens one store per outlet)."""
+    return _load_topics(topics_source(path))
+
+
+def _load_topics(key: tuple[str, float]) -> dict[str, Any]:
     from crawler.topics import load_topics
 
-    key = topics_source(path)
     with _lock:
         if key not in _topics_cache:
             _topics_cache.clear()
@@ -101,9 +104,9 @@ class TopicListener:
                 ) -> tuple[tuple[str, float], dict[str, TopicRow]]:
         """Every topic's verdict as its article_topics row, computed where no database is needed
         (a crawl's worker process), with the topics file it came from."""
-        topics = load_topics_cached(topics_path)
-        return topics_source(topics_path), {t.id: verdict_row(t, article)
-                                            for t in topics.values()}
+        source = topics_source(topics_path)  # once: it resolves the path and reads its mtime
+        topics = _load_topics(source)
+        return source, {t.id: verdict_row(t, article) for t in topics.values()}
 
     def article_written(
         self, conn: sqlite3.Connection, article_id: int, article: Article, status: str,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from crawler.extract.text import clean_line, dedupe_consecutive, line_key
+from crawler.extract.tuned import narrowed
 
 # trafilatura logs every discarded page at WARNING; a crawl would drown in it.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -42,6 +43,7 @@ MAX_TEXT_WORK = 20_000_000
 _PARAGRAPHS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
 _FRAME = ("nav", "footer", "aside", "header", "form")
 _LINKS = etree.XPath("count(//a)")
+_NODES = etree.XPath("count(descendant-or-self::node())")
 _CODE = frozenset(("script", "style"))
 _CHARS = etree.XPath("string-length(/*)")  # all the page's text, in C
 _DEPTH_32 = etree.XPath("/*" * 32)  # elements at depth 32 (evaluated in C)
@@ -78,7 +80,7 @@ def link_work(root: etree._Element, limit: int = MAX_LINK_WORK) -> int:
     """The sum of the links' depths, counted up to `limit` + 1. Most pages are settled by
     two XPath counts in C (few links, or none deeper than 32 levels)."""
     links = int(_LINKS(root))
-    if links * 32 <= limit and not _DEPTH_32(root) or links * 100 <= limit:
+    if links * 100 <= limit or links * 32 <= limit and not _DEPTH_32(root):
         return 0  # bounded below the limit (the parse caps depth near 100, see flatten.py)
     work = 0
     for a in root.iter("a"):
@@ -92,7 +94,7 @@ def text_work(root: etree._Element, limit: int = MAX_TEXT_WORK) -> int:
     """The sum over the page's text of its depth (characters x levels), counted up to
     `limit` + 1. Most pages are settled by XPath in C (little text, or none deep)."""
     chars = int(_CHARS(root))
-    if chars * 32 <= limit and not _DEPTH_32(root) or chars * 100 <= limit:
+    if chars * 100 <= limit or chars * 32 <= limit and not _DEPTH_32(root):
         return 0
     work = depth = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -110,7 +112,9 @@ def text_work(root: etree._Element, limit: int = MAX_TEXT_WORK) -> int:
 
 def huge(root: etree._Element) -> bool:
     """Too big or too nested for trafilatura within the time a page may take."""
-    return element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS or link_work(root) > MAX_LINK_WORK \
+    # Every node, text included, counted in C first: at least the elements (most pages).
+    many = _NODES(root) > MAX_ELEMENTS and element_count(root, MAX_ELEMENTS) > MAX_ELEMENTS
+    return many or link_work(root) > MAX_LINK_WORK \
         or text_work(root) > MAX_TEXT_WORK
 
 
@@ -139,11 +143,12 @@ def run_trafilatura(root: etree._Element, url: str, metadata: bool = True,
     if huge(root) if bounded is None else bounded:
         return Fallback(lines=paragraph_lines(root))
     try:
-        doc = trafilatura.bare_extraction(
-            root, url=url, fast=fast, favor_precision=fast, with_metadata=metadata,
-            include_comments=False, include_tables=True,
-            include_images=False, deduplicate=False, date_extraction_params=_date_params(),
-        )
+        with narrowed():  # its costliest steps, leaner (same result: tuned.py)
+            doc = trafilatura.bare_extraction(
+                root, url=url, fast=fast, favor_precision=fast, with_metadata=metadata,
+                include_comments=False, include_tables=True,
+                include_images=False, deduplicate=False, date_extraction_params=_date_params(),
+            )
     except Exception:  # trafilatura raises assorted errors on odd trees; junk in, None out
         return None
     if doc is None:

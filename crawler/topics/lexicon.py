@@ -52,11 +52,14 @@ class Lexicon:
         self._phrase_ids: dict[tuple[int, ...], int] = {}
         self._by_first: dict[int, list[int]] = {}
         self._cache: dict[str, frozenset[int]] = {}
+        # first word id → ((phrase id, the phrase's other words), ...): built at the first scan
+        self._follow: dict[int, tuple[tuple[int, tuple[int, ...]], ...]] | None = None
 
     # --- compiling ---------------------------------------------------------------------------
     def add(self, term: str, owner: Hashable, fuzzy: bool = False) -> None:
         """Register `term` (config syntax) for `owner`; `fuzzy` enables skeleton matching."""
         words = tuple(self._word(raw, fuzzy) for raw in term.split())
+        self._follow = None
         pid = self._phrase_ids.get(words)
         if pid is None:
             pid = self._phrase_ids[words] = len(self.phrases)
@@ -121,16 +124,28 @@ class Lexicon:
 
     def scan(self, toks: Sequence[Token]) -> list[Hit]:
         """Every occurrence of every phrase (overlaps included; callers resolve them)."""
-        sets = [self.words_of(t.norm) for t in toks]
+        cache, words_of = self._cache, self.words_of
+        sets = [cache[t.norm] if t.norm in cache else words_of(t.norm) for t in toks]
+        follow = self._follow
+        if follow is None:
+            follow = self._follow = {
+                wid: tuple((pid, self.phrases[pid][1:]) for pid in pids)
+                for wid, pids in self._by_first.items()}
         hits: list[Hit] = []
         n = len(sets)
         for i, ids in enumerate(sets):
+            if not ids:
+                continue
             for wid in ids:
-                for pid in self._by_first.get(wid, ()):
-                    words = self.phrases[pid]
-                    end = i + len(words)
+                for pid, rest in follow.get(wid, ()):
+                    end = i + 1 + len(rest)
                     if end > n:
                         continue
-                    if all(w == ANY or w in sets[i + k] for k, w in enumerate(words[1:], 1)):
+                    k = i
+                    for w in rest:
+                        k += 1
+                        if w != ANY and w not in sets[k]:
+                            break
+                    else:
                         hits.append(Hit(pid, i, end))
         return hits

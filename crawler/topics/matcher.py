@@ -16,7 +16,7 @@ from typing import Any
 from crawler.topics.lexicon import Hit, Lexicon
 from crawler.topics.roles import compile_roles, group_sentences, match_roles
 from crawler.topics.rules import Group, Rules, TopicSpec, load_rules, parse_requirement
-from storage.arabic import Token, iter_tokens
+from storage.arabic import Token, token_spans
 
 _WS = re.compile(r"\s+")
 
@@ -147,7 +147,7 @@ def _gap(a: Hit, b: Hit) -> int:
 class _Field:
     def __init__(self, name: str, text: str, topic: Topic) -> None:
         self.name, self.text = name, text
-        self.toks: list[Token] = iter_tokens(text)
+        self.toks: tuple[Token, ...] = token_spans(text)
         lex = topic._lexicon
         self.places: list[tuple[str, str, str, Hit]] = []  # (kind, code, term, hit)
         self.by_owner: dict[tuple[str, str], list[tuple[str, Hit]]] = defaultdict(list)

@@ -16,14 +16,15 @@ evidence sentences; the topic matches when it reaches the threshold.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from crawler.topics.lexicon import Hit, Lexicon
-from crawler.topics.sentences import Sentence, index_of, quote, split_sentences
-from storage.arabic import Token, iter_tokens
+from crawler.topics.sentences import Sentence, index_of, quote, sentence_spans
+from storage.arabic import Token, token_spans
 
 if TYPE_CHECKING:
     from crawler.topics.matcher import Evidence, Topic, TopicMatch
@@ -93,13 +94,15 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
                                       "cooperation": Counter()}
     fields = []
     for fname, text in (("title", title), ("body", body)):
-        toks = iter_tokens(text)
-        sents = split_sentences(text)
+        toks = token_spans(text)
+        sents = sentence_spans(text)
+        starts = [s.start for s in sents]  # increasing: `index_of` by bisection
         by_sentence: dict[int, list[_Mention]] = {}
         for m in _mentions(topic, toks):
             if m.role in ("country", "state"):
                 places[m.role][m.key] += 1
-            by_sentence.setdefault(index_of(sents, toks[m.hit.start].start), []).append(m)
+            at = max(bisect_right(starts, toks[m.hit.start].start) - 1, 0)
+            by_sentence.setdefault(at, []).append(m)
         fields.append((fname, text, toks, sents, by_sentence))
     spp_partners = {code: {c for c in topic._states[code].partners if c in places["country"]}
                     for code in places["state"]}
@@ -151,7 +154,7 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
     return result
 
 
-def _mentions(topic: Topic, toks: list[Token]) -> list[_Mention]:
+def _mentions(topic: Topic, toks: Sequence[Token]) -> list[_Mention]:
     lex = topic._lexicon
     out = []
     for hit in lex.scan(toks):
@@ -170,7 +173,7 @@ def _owner(owner: Hashable) -> tuple[str, str, str]:
 
 
 def _judge(topic: Topic, fname: str, index: int, sent: Sentence, weight: float,
-           mentions: list[_Mention], toks: list[Token], text: str,
+           mentions: list[_Mention], toks: Sequence[Token], text: str,
            spp_partners: dict[str, set[str]]) -> SentenceVerdict:
     roles = topic.spec.roles
     assert roles is not None
@@ -319,7 +322,9 @@ def _quoted(surfaces: list[str]) -> str:
 
 def sentences_with(text: str, spans: list[tuple[int, int]], limit: int = 3) -> list[str]:
     """The sentences of `text` holding the most of `spans`, in text order (for group topics)."""
-    sents = split_sentences(text)
+    if not spans:
+        return []
+    sents = sentence_spans(text)
     counts: Counter[int] = Counter(index_of(sents, start) for start, _ in spans)
     top = sorted(i for i, _ in counts.most_common(limit))
     return [quote(sents[i].text) for i in top]

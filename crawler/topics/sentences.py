@@ -3,6 +3,8 @@ the sentences that matched (alerts show them as the outlet wrote them)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 # Arabic and Latin full stops, question and exclamation marks, the Arabic semicolon, line breaks.
@@ -32,6 +34,13 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+@lru_cache(maxsize=4)
+def sentence_spans(text: str) -> tuple[Sentence, ...]:
+    """`split_sentences(text)`, remembered for the last few texts (every topic reads the same
+    article)."""
+    return tuple(split_sentences(text))
+
+
 def _decimal(text: str, i: int) -> bool:
     return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
@@ -53,7 +62,7 @@ def quote(sentence: str) -> str:
     return sentence[:MAX_QUOTE].rsplit(" ", 1)[0] + " …"
 
 
-def index_of(sentences: list[Sentence], offset: int) -> int:
+def index_of(sentences: Sequence[Sentence], offset: int) -> int:
     """The sentence holding character `offset` (the last one starting at or before it)."""
     found = 0
     for i, s in enumerate(sentences):
