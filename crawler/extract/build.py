@@ -10,13 +10,14 @@ from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.check import MIN_JUDGED, Drift, check_body
+from crawler.extract.chunks import restore_chunks
 from crawler.extract.fallback import drop_shortcodes, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys, long_line
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
-from crawler.extract.quotes import restore_between
+from crawler.extract.quotes import page_blocks, restore_between
 from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
@@ -124,8 +125,10 @@ def generic_cleanup(lines: list[str], root: etree._Element, bounded: bool = Fals
     lines = drop_shortcodes(lines)
     # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
     if not bounded:  # a page of 100k elements is no article layout: no time for it
+        blocks = page_blocks(root)
+        lines = restore_chunks(lines, blocks)
         lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
-        lines = restore_between(lines, root)
+        lines = restore_between(lines, root, blocks)
     return lines
 
 
