@@ -7,6 +7,7 @@ from crawler.extract import extract_detailed, parse_html
 from crawler.extract.build import _trim_furniture
 from crawler.extract.chunks import restore_chunks
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys
+from crawler.extract.hidden import drop_hidden_copies
 from crawler.extract.quotes import MAX_QUOTES, page_blocks, restore_between
 from crawler.extract.text import line_key
 
@@ -239,3 +240,20 @@ def test_blocks_of_the_body_class_that_are_not_its_continuation_stay_out() -> No
                  chunk(later) + AD_ROW + chunk(story)):
         root = parse_html(plain_page(page))
         assert restore_chunks(story, page_blocks(root)) == story, page
+
+
+def test_a_hidden_copy_of_the_article_is_left_out_hidden_text_alone_is_not() -> None:
+    """Microdata printed in a `display:none` block repeats the headline, the dates and the
+    whole body: the repeats and the metadata around them go (the golden page
+    hidden-microdata-copy shows it end to end). A body that only a hidden block holds (shown
+    by a script) stays, and so does a line that the visible text prints twice."""
+    story = [SENTENCE.format(f"day {i}") for i in range(3)]
+    meta = ["Water plan approved", "2024-05-06T10:00:00+02:00"]
+    copy = "<div style='display: none'>" + "".join(
+        f"<div>{line}</div>" for line in meta + story) + "</div>"
+    root = parse_html(plain_page(prose(3) + copy))
+    assert drop_hidden_copies(story + meta + story, root) == story
+    root = parse_html(plain_page("<div hidden>" + prose(3) + "</div>"))
+    assert drop_hidden_copies(story, root) == story
+    root = parse_html(plain_page(prose(3) + prose(1)))
+    assert drop_hidden_copies([*story, story[0]], root) == [*story, story[0]]
