@@ -85,6 +85,8 @@ DOWNLOADER_MIDDLEWARES_BASE = {
     f"{_MW}stats.DownloaderStats": 850, f"{_MW}httpcache.HttpCacheMiddleware": 900,
 }
 TELNETCONSOLE_ENABLED = False
+# Scrapy's in-memory stats without its per-call deprecation hook (crawler/components/stats.py).
+STATS_CLASS = "crawler.components.stats.Stats"
 
 # Bounded work per response; only web schemes.
 # Seconds for one whole download (a server that hangs or drips a byte at a time is cut off).

@@ -5,7 +5,13 @@ the process; the collector ran ~230 times over them before a crawl's first reque
 CPU, 7% of the start). `pause()` (at the top of crawler.cli, only when that is the program) stops
 it; `resume()` freezes what exists by then (the collector never scans it again, which also keeps
 forked workers' copies of those pages shared) and turns it back on. Every command resumes: the
-crawl once its spiders are built, before the reactor runs; the others before they start."""
+crawl once its spiders are built, before the reactor runs; the others before they start.
+
+It then collects the youngest generation every YOUNG_THRESHOLD net allocations, not every 700:
+a crawl's responses, requests, Deferreds and results are short-lived, and at 700 the collector
+ran ~200 times over a 1,206-page crawl and moved survivors up (18 older collections of ~5 ms
+each): 0.23 s of the crawl process's CPU, 0.05 s at 10,000 (9 collections), with the same
+peak memory (the workers, forked after, inherit it)."""
 from __future__ import annotations
 
 import gc
@@ -13,6 +19,7 @@ import os
 import sys
 
 _paused = False
+YOUNG_THRESHOLD = 10_000  # gc's first threshold once resumed (Python's default: 700)
 
 
 def is_program() -> bool:
@@ -33,4 +40,5 @@ def resume() -> None:
     if _paused:
         _paused = False
         gc.freeze()
+        gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         gc.enable()

@@ -37,6 +37,14 @@ _SKIP_LINK = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", 
 MAX_SHAPES = 20_000
 
 
+def unicode_headers(headers: Any) -> dict[str, str]:
+    """`dict(headers.to_unicode_dict())` of Scrapy's response headers (repeated values joined
+    with ","), without the case-insensitive dict built and copied per page on the way."""
+    encoding = headers.encoding
+    return {key.decode(encoding): b",".join(values).decode(encoding)
+            for key, values in dict.items(headers)}
+
+
 def config_from_settings(settings: BaseSettings) -> Config:
     origins = settings.get("RASAD_ORIGINS") or {}
     if isinstance(origins, str):
@@ -240,7 +248,7 @@ class OutletSpider(scrapy.Spider):
                             ) -> AsyncIterator[FoundArticle]:
         self._inc("pages/article")
         job = workers.PageJob(
-            response.body, response.url, dict(response.headers.to_unicode_dict()),
+            response.body, response.url, unicode_headers(response.headers),
             self.outlet.extract, self.outlet.id,
             now_iso(),  # first_seen: flags a date long after we met it
             self._listeners)
