@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from crawler.extract import extract_detailed, parse_html
 from crawler.extract.build import _trim_furniture
+from crawler.extract.chunks import restore_chunks
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys
-from crawler.extract.quotes import MAX_QUOTES, restore_between
+from crawler.extract.hidden import drop_hidden_copies
+from crawler.extract.quotes import MAX_QUOTES, page_blocks, restore_between
 from crawler.extract.text import line_key
 
 URL = "https://example.org/2024/05/article"
@@ -197,3 +199,61 @@ def test_unrendered_shortcodes_are_left_out() -> None:
     article, reason = extract_detailed(data, URL)
     assert reason == "ok" and "Send us" not in article.body and "[/" not in article.body
     assert "The council said [in a statement] it agreed." in article.body.split("\n")
+
+
+AD_ROW = "<div class='ad-row'><span>Advertisement</span><div class='slot'></div></div>"
+
+
+def chunk(lines: list[str]) -> str:
+    """One part of the body in a grid row, beside an (empty) ad rail."""
+    paras = "".join(f"<p>{line}</p>" for line in lines)
+    return f"<div class='row'><div class='story-part'>{paras}</div><div class='rail'></div></div>"
+
+
+def test_a_body_split_into_chunks_between_ad_rows_is_whole() -> None:
+    """The body printed as blocks of one class with ad rows between them: trafilatura keeps
+    the first block (the golden page body-in-chunks shows it end to end); the others are put
+    back after it, in order, and a widget of the same class ends the run."""
+    story = [SENTENCE.format(f"day {i}") for i in range(7)]
+    widget = "<div class='story-part'><p>Share this story</p><p>Print</p></div>"
+    root = parse_html(plain_page(chunk(story[:3]) + AD_ROW + chunk(story[3:5]) + AD_ROW
+                                 + chunk(story[5:]) + widget))
+    blocks = page_blocks(root)
+    assert restore_chunks(story[:3], blocks) == story
+    # The chunks up to the last one it kept from, trafilatura read: what it left out of them
+    # stays out; only the chunks after that one come back.
+    assert restore_chunks(story[:4], blocks) == story[:4] + story[5:]
+    assert restore_chunks(story[:3] + story[5:], blocks) == story[:3] + story[5:]
+
+
+def test_blocks_of_the_body_class_that_are_not_its_continuation_stay_out() -> None:
+    """A block of the same class after a link line (a "more:" link, a tag line), one holding
+    a comment list, one in the footer, and one before the body (a summary box) are not the
+    rest of the story."""
+    story = [SENTENCE.format(f"day {i}") for i in range(3)]
+    later = [SENTENCE.format(f"week {i}") for i in range(2)]
+    comments = ("<div class='row'><div class='story-part'><ol>" + "".join(
+        f"<li><p>{line}</p></li>" for line in later) + "</ol></div></div>")
+    for page in (chunk(story) + "<p>More: <a href='/x'>the river report</a></p>" + chunk(later),
+                 chunk(story) + comments,
+                 chunk(story) + "<footer>" + chunk(later) + "</footer>",
+                 chunk(later) + AD_ROW + chunk(story)):
+        root = parse_html(plain_page(page))
+        assert restore_chunks(story, page_blocks(root)) == story, page
+
+
+def test_a_hidden_copy_of_the_article_is_left_out_hidden_text_alone_is_not() -> None:
+    """Microdata printed in a `display:none` block repeats the headline, the dates and the
+    whole body: the repeats and the metadata around them go (the golden page
+    hidden-microdata-copy shows it end to end). A body that only a hidden block holds (shown
+    by a script) stays, and so does a line that the visible text prints twice."""
+    story = [SENTENCE.format(f"day {i}") for i in range(3)]
+    meta = ["Water plan approved", "2024-05-06T10:00:00+02:00"]
+    copy = "<div style='display: none'>" + "".join(
+        f"<div>{line}</div>" for line in meta + story) + "</div>"
+    root = parse_html(plain_page(prose(3) + copy))
+    assert drop_hidden_copies(story + meta + story, root) == story
+    root = parse_html(plain_page("<div hidden>" + prose(3) + "</div>"))
+    assert drop_hidden_copies(story, root) == story
+    root = parse_html(plain_page(prose(3) + prose(1)))
+    assert drop_hidden_copies([*story, story[0]], root) == [*story, story[0]]

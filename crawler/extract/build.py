@@ -10,13 +10,15 @@ from lxml import etree
 
 from crawler.extract.authors import ld_people, pick_authors
 from crawler.extract.check import MIN_JUDGED, Drift, check_body
+from crawler.extract.chunks import restore_chunks
 from crawler.extract.fallback import drop_shortcodes, remove_captions, run_trafilatura
 from crawler.extract.finddate import find_date, from_page
 from crawler.extract.flags import date_flags
 from crawler.extract.furniture import drop_trailing_headings, furniture_keys, long_line
+from crawler.extract.hidden import drop_hidden_copies
 from crawler.extract.lang import detect_language
 from crawler.extract.meta import PageMeta, canonical_url, ld_list, ld_text
-from crawler.extract.quotes import restore_between
+from crawler.extract.quotes import page_blocks, restore_between
 from crawler.extract.text import element_text, line_key
 from crawler.extract.themed import Parts, safe_lines, strip_byline, themed_parts
 from crawler.extract.themes import Compiled, Scan
@@ -122,10 +124,14 @@ def generic_cleanup(lines: list[str], root: etree._Element, bounded: bool = Fals
     """rasad's clean-ups of a generic (trafilatura) body, wherever that body is stored: on a
     page without rules, or on a themed page whose rules missed most of the text."""
     lines = drop_shortcodes(lines)
-    # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists).
+    # Widgets trafilatura kept for want of telling class names (newsletter boxes, link lists),
+    # hidden copies of the body it kept, and the rest of a body split into chunks it left out.
     if not bounded:  # a page of 100k elements is no article layout: no time for it
+        lines = drop_hidden_copies(lines, root)
+        blocks = page_blocks(root)
+        lines = restore_chunks(lines, blocks)
         lines = drop_trailing_headings(_trim_furniture(lines, furniture_keys(root, lines)), root)
-        lines = restore_between(lines, root)
+        lines = restore_between(lines, root, blocks)
     return lines
 
 

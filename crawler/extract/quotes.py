@@ -30,17 +30,13 @@ _CLOSERS = "\"'”’»)] "
 _NOT_BODY = {"aside", "nav", "footer", "form", "header", "blockquote", "li", "figure"}
 
 
-def restore_between(lines: list[str], root: etree._Element) -> list[str]:
-    """`lines` with every left-out quotation or prose paragraph that sits between two kept
-    paragraphs inserted after the first of them."""
-    quotes = sum(1 for _ in root.iter("blockquote"))
-    if quotes > MAX_QUOTES or not lines:
-        return lines
-    keys = [line_key(line) for line in lines]
-    where = {k: i for i, k in enumerate(keys) if k}
-    body = " " + " ".join(keys) + " "
-    # The page's paragraphs in document order, each quotation as one block.
-    blocks: list[tuple[etree._Element, str]] = []
+Blocks = list[tuple[etree._Element, str]]
+
+
+def page_blocks(root: etree._Element) -> Blocks:
+    """The page's paragraphs (subheadings, list items) in document order with their
+    `line_key`, each quotation as one block: computed once, read by several clean-ups."""
+    blocks: Blocks = []
     inside: set[etree._Element] = set()
     for el in root.iter(_BLOCKS):
         if el in inside or any(a in inside for a in el.iterancestors("blockquote")):
@@ -50,6 +46,21 @@ def restore_between(lines: list[str], root: etree._Element) -> list[str]:
         key = line_key(" ".join(block_lines(el)))
         if key:
             blocks.append((el, key))
+    return blocks
+
+
+def restore_between(lines: list[str], root: etree._Element,
+                    blocks: Blocks | None = None) -> list[str]:
+    """`lines` with every left-out quotation or prose paragraph that sits between two kept
+    paragraphs inserted after the first of them (`blocks`: `page_blocks(root)`, if known)."""
+    quotes = sum(1 for _ in root.iter("blockquote"))
+    if quotes > MAX_QUOTES or not lines:
+        return lines
+    keys = [line_key(line) for line in lines]
+    where = {k: i for i, k in enumerate(keys) if k}
+    body = " " + " ".join(keys) + " "
+    if blocks is None:
+        blocks = page_blocks(root)
     inserts: dict[int, list[str]] = {}
     for n, (el, key) in enumerate(blocks):
         if el.tag not in ("blockquote", "p") or f" {key} " in body \
