@@ -43,3 +43,12 @@ from crawler import alerts, cli  # noqa: E402
 
 alerts.__getattr__  # noqa: B018
 cli._Group.list_commands  # noqa: B018
+
+# Named by STATS_CLASS in crawler/settings.py; asyncio calls a protocol's hooks by name.
+from crawler.components import pool, stats  # noqa: E402
+
+stats.Stats  # noqa: B018
+pool._ResultReader.connection_made  # noqa: B018
+pool._ResultReader.data_received  # noqa: B018
+pool._ResultReader.eof_received  # noqa: B018
+pool._ResultReader.connection_lost  # noqa: B018
