@@ -15,7 +15,7 @@ from __future__ import annotations
 from lxml import etree
 
 from crawler.extract.quotes import Blocks
-from crawler.extract.text import block_lines, line_key
+from crawler.extract.text import BodyKeys, block_lines, line_key
 
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 # Blocks under one of these are a caption, a pull quote or a widget; a chunk under one of them
@@ -37,7 +37,7 @@ def restore_chunks(lines: list[str], blocks: Blocks) -> list[str]:
     its last line (`blocks`: `quotes.page_blocks` of the page)."""
     if len(lines) < MIN_KEPT:
         return lines
-    body = " " + " ".join(line_key(line) for line in lines) + " "
+    body = BodyKeys(line_key(line) for line in lines)
     found = _main_container(blocks, body)
     if found is None:
         return lines
@@ -63,7 +63,7 @@ def restore_chunks(lines: list[str], blocks: Blocks) -> list[str]:
         if not new or prose < PROSE_SHARE * sum(words):
             break  # a widget of the same class: the story has ended
         added.extend(line for _, line in new)
-        body += " ".join(line_key(line) for _, line in new) + " "
+        body.extend(line_key(line) for _, line in new)
     if not added:
         return lines
     owner_key = " " + line_key(" ".join(block_lines(owner))) + " "
@@ -76,14 +76,14 @@ def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
     return any(a is ancestor for a in el.iterancestors())
 
 
-def _main_container(blocks: Blocks, body: str) \
+def _main_container(blocks: Blocks, body: BodyKeys) \
         -> tuple[etree._Element, etree._Element, etree._Element] | None:
     """The parent of most kept paragraphs' words, its ancestor `LEVELS` up, and the last kept
     paragraph (pull quotes and captions, which repeat the story's sentences, do not count)."""
     kept: dict[etree._Element, list[int]] = {}  # container -> [words, paragraphs]
     paragraphs = []
     for p, key in blocks:
-        if p.tag == "p" and f" {key} " in body and (parent := p.getparent()) is not None:
+        if p.tag == "p" and key in body and (parent := p.getparent()) is not None:
             count = kept.setdefault(parent, [0, 0])
             count[0] += len(key.split())
             count[1] += 1
@@ -139,7 +139,7 @@ def _run(main: etree._Element, top: etree._Element) -> list[etree._Element]:
     return run
 
 
-def _chunk_lines(chunk: etree._Element, body: str) -> list[tuple[etree._Element, str]]:
+def _chunk_lines(chunk: etree._Element, body: BodyKeys) -> list[tuple[etree._Element, str]]:
     """The chunk's paragraphs (outermost blocks, outside captions and widgets) not yet in the
     body, one line each."""
     out: list[tuple[etree._Element, str]] = []
@@ -152,7 +152,7 @@ def _chunk_lines(chunk: etree._Element, body: str) -> list[tuple[etree._Element,
             continue
         for line in block_lines(el):
             key = line_key(line)
-            if key and f" {key} " not in body:
+            if key and key not in body:
                 out.append((el, f"- {line}" if el.tag == "li" else line))  # as trafilatura prints
     return out
 

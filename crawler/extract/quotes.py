@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.extract.text import block_lines, line_key
+from crawler.extract.text import BodyKeys, block_lines, line_key
 
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 MAX_QUOTE_WORDS = 300  # a "quotation" longer than this is a layout block, not a quoted post
@@ -58,12 +58,12 @@ def restore_between(lines: list[str], root: etree._Element,
         return lines
     keys = [line_key(line) for line in lines]
     where = {k: i for i, k in enumerate(keys) if k}
-    body = " " + " ".join(keys) + " "
+    body = BodyKeys(keys)
     if blocks is None:
         blocks = page_blocks(root)
     inserts: dict[int, list[str]] = {}
     for n, (el, key) in enumerate(blocks):
-        if el.tag not in ("blockquote", "p") or f" {key} " in body \
+        if el.tag not in ("blockquote", "p") or key in body \
                 or len(key.split()) > MAX_QUOTE_WORDS:
             continue
         # The kept paragraphs must be its neighbours (at most one left-out block, like the
@@ -76,7 +76,8 @@ def restore_between(lines: list[str], root: etree._Element,
         if el.tag == "p" and not (_prose(el, found, key)
                                   and (_kin(el, before[0]) or _kin(el, after[0]))):
             continue
-        if any(len(q.split()) >= PULL_WORDS and line_key(q) in body for q in found):
+        if any(len(q.split()) >= PULL_WORDS and body.search(line_key(q))
+               for q in found):
             continue  # a pull quote: the article's own sentence, shown twice
         inserts.setdefault(where[before[1]], []).extend(found)
     if not inserts:

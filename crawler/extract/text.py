@@ -105,3 +105,38 @@ def line_key(text: str) -> str:
     # Soft hyphens and zero-width characters are invisible, and trafilatura removes them from
     # its text while the tree keeps them: the same paragraph must get the same key.
     return _PUNCT.sub(" ", _INVISIBLE.sub("", text)).strip().casefold()
+
+
+class BodyKeys:
+    """The body's line keys, asked whether a block's key is among them as whole words (` key `
+    in ` k1 k2 … `: a paragraph the body holds alone or as part of a longer line).
+
+    A key that is one of the lines (most asks) is a set lookup. Otherwise the joined keys are
+    searched, within a budget of characters per page: each search reads the whole body, and a
+    page of thousands of long paragraphs asked once per paragraph would take seconds (4,000
+    paragraphs of 2 MB: ~1.2 s a clean-up). Past the budget only whole lines count, so the
+    clean-ups that ask (chunks.py, quotes.py) stay linear; no page of the public sets gets
+    near it."""
+
+    SEARCH_BUDGET = 40_000_000  # characters searched per page (~20 ms)
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self.lines = {k for k in keys if k}
+        self.text = " " + " ".join(keys) + " "
+        self.budget = self.SEARCH_BUDGET
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.lines or self.search(f" {key} ")
+
+    def search(self, text: str) -> bool:
+        """`text` in the joined keys, if the page's budget allows the search."""
+        if self.budget <= 0:
+            return False
+        self.budget -= len(self.text)
+        return text in self.text
+
+    def extend(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self.lines.update(k for k in keys if k)
+        self.text += " ".join(keys) + " "
