@@ -1,4 +1,4 @@
-"""BodyKeys: the generic clean-ups' question "is this paragraph in the body?", linear on huge pages."""
+"""BodyKeys: "is this paragraph in the body?", asked linearly on huge pages."""
 from crawler.extract.text import BodyKeys
 
 
