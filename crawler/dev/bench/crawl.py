@@ -147,6 +147,18 @@ def _summary(runs: list[dict], articles: int) -> dict:
             "articles": med(lambda r: r.get("articles", 0))}
 
 
+def _rates(times: list[float], parts: int) -> list[float]:
+    """Requests per second the mirror saw in each of `parts` equal shares of the crawl's
+    requests: is the rate the same at the last article as at the first?"""
+    size = len(times) // parts
+    out = []
+    for k in range(parts):
+        chunk = times[k * size:(k + 1) * size + 1]
+        span = chunk[-1] - chunk[0] if len(chunk) > 1 else 0.0
+        out.append((len(chunk) - 1) / span if span > 0 else 0.0)
+    return out
+
+
 def run() -> dict:
     runs: dict[str, list[dict]] = {"rasad": [], "bare Scrapy": [], "trafilatura CLI": [],
                                    "httpx + pool": []}
@@ -192,8 +204,12 @@ def run() -> dict:
     if BIG_SCALE:
         with Mirror(scale=BIG_SCALE, faults=False) as big, \
                 tempfile.TemporaryDirectory() as tmp_name:
+            big.reset_log()
             r = rasad_crawl(big, Path(tmp_name) / "big.db")
+            times = sorted(q["time"] for q in big.requests)
         result["big"] = {"articles": r["articles"], "pss_mb": r["m"].peak_pss_mb,
+                         "fifths": _rates(times, 5), "cores": r["m"].cores,
+                         "workers_ms": (r["m"].cpu - r["m"].own_cpu) / max(r["pages"], 1) * 1000,
                          "own_ms": r["m"].own_cpu / max(r["pages"], 1) * 1000,
                          "rss_mb": r["m"].peak_rss_mb, "pages_s": r["pages"] / r["m"].wall}
     return result
@@ -246,7 +262,10 @@ def main() -> int:
               f"max RSS {rasad['rss_mb']:.0f} MB; {b['articles']} articles peak PSS "
               f"{b['pss_mb']:.0f} MB, max RSS {b['rss_mb']:.0f} MB (x{pss:.2f} PSS, "
               f"x{rss:.2f} RSS; target within 1.10); {b['pages_s']:.0f} pages/s, crawl process "
-              f"{b['own_ms']:.2f} ms CPU per page")
+              f"{b['own_ms']:.2f} ms and workers {b['workers_ms']:.2f} ms CPU per page, "
+              f"{b['cores']:.2f} cores")
+        print("  requests/s in each fifth of that crawl, first to last: "
+              + ", ".join(f"{x:.0f}" for x in b["fifths"]))
     return 0
 
 
