@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.extract.quotes import Blocks
-from crawler.extract.text import BodyKeys, block_lines, line_key
+from crawler.extract.quotes import PROSE_WORDS, Blocks
+from crawler.extract.text import SENTENCE_ENDS, BodyKeys, block_lines, ends_as_sentence, line_key
 
 _BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 # Blocks under one of these are a caption, a pull quote or a widget; a chunk under one of them
@@ -26,10 +26,8 @@ LEVELS = 4  # how far up the chunks' common ancestor may be (grid rows of wrappe
 MIN_KEPT = 2  # kept paragraphs in the container: one is a paragraph's own wrapper
 MAX_CHUNKS = 30
 GAP_WORDS = 6  # "Advertisement", "Story continues below advertisement"
-PROSE_WORDS = 12
 PROSE_SHARE = 0.6  # of a chunk's new words, in prose paragraphs
-_ENDS = (".", "!", "?", "。", "؟", "…", ":")
-_CLOSERS = "\"'”’»)] "
+_ENDS = (*SENTENCE_ENDS, ":")  # a chunk's paragraph may open a list
 
 
 def restore_chunks(lines: list[str], blocks: Blocks) -> list[str]:
@@ -167,4 +165,4 @@ def _up_to(el: etree._Element, stop: etree._Element) -> list[etree._Element]:
 
 
 def _prose(line: str, words: int) -> bool:
-    return words >= PROSE_WORDS and line.rstrip(_CLOSERS).endswith(_ENDS)
+    return words >= PROSE_WORDS and ends_as_sentence(line, _ENDS)

@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from crawler.extract.text import line_key
+from crawler.extract.text import BodyKeys, line_key
 
 _CANDIDATES = etree.XPath("//*[@hidden or contains(@style, 'none')]")  # narrowed below
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
@@ -37,8 +37,8 @@ def drop_hidden_copies(lines: list[str], root: etree._Element) -> list[str]:
               if el.get("hidden") is not None or _DISPLAY_NONE.search(el.get("style") or "")]
     outer = set(hidden)
     hidden = [el for el in hidden if not any(a in outer for a in el.iterancestors())]
-    text = " " + " ".join(line_key(" ".join(el.itertext())) for el in hidden) + " "
-    inside = [bool(k) and f" {k} " in text for k in keys]
+    text = BodyKeys(line_key(" ".join(el.itertext())) for el in hidden)
+    inside = [bool(k) and k in text for k in keys]  # linear on a page of thousands of lines
     dropped = [i for i in repeats if inside[i]]
     if not dropped:
         return lines

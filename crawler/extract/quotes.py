@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.extract.text import BodyKeys, block_lines, line_key
+from crawler.extract.text import BodyKeys, block_lines, ends_as_sentence, line_key
 
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 MAX_QUOTE_WORDS = 300  # a "quotation" longer than this is a layout block, not a quoted post
@@ -24,8 +24,6 @@ PULL_WORDS = 5
 MAX_QUOTES = 50
 PROSE_WORDS = 12  # shorter left-out paragraphs are labels, calls to action, bylines
 MAX_LINKED = 0.5  # above this share of link text a paragraph is a list of links in a sentence
-_ENDS = (".", "!", "?", "。", "؟", "…")
-_CLOSERS = "\"'”’»)] "
 # A paragraph under one of these is a caption, a teaser, a list item or the frame's text.
 _NOT_BODY = {"aside", "nav", "footer", "form", "header", "blockquote", "li", "figure"}
 
@@ -92,7 +90,7 @@ def restore_between(lines: list[str], root: etree._Element,
 def _prose(el: etree._Element, found: list[str], key: str) -> bool:
     """A paragraph of the story rather than a caption, a label or a list of links."""
     words = len(key.split())
-    if words < PROSE_WORDS or not " ".join(found).rstrip(_CLOSERS).endswith(_ENDS):
+    if words < PROSE_WORDS or not ends_as_sentence(" ".join(found)):
         return False
     if any(a.tag in _NOT_BODY for a in el.iterancestors()):
         return False

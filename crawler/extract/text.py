@@ -107,6 +107,16 @@ def line_key(text: str) -> str:
     return _PUNCT.sub(" ", _INVISIBLE.sub("", text)).strip().casefold()
 
 
+SENTENCE_ENDS = (".", "!", "?", "。", "؟", "…")
+_CLOSERS = "\"'”’»)] "
+
+
+def ends_as_sentence(text: str, ends: tuple[str, ...] = SENTENCE_ENDS) -> bool:
+    """`text` ends like a sentence (in any script), closing quotes and brackets aside: prose,
+    not a label, a caption or a link."""
+    return text.rstrip(_CLOSERS).endswith(ends)
+
+
 class BodyKeys:
     """The body's line keys, asked whether a block's key is among them as whole words (` key `
     in ` k1 k2 … `: a paragraph the body holds alone or as part of a longer line).
