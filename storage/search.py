@@ -50,29 +50,15 @@ _DELETE = ("INSERT INTO articles_fts (articles_fts, rowid, title, body, title_k,
            "VALUES ('delete', ?, ?, ?, ?, ?)")
 
 
-def index_article(conn: sqlite3.Connection, article_id: int,
-                  known: tuple[str, str, tuple[str, str, str, str]] | None = None) -> None:
+Known = tuple[str, str, tuple[str, str, str, str]]
+
+
+def index_article(conn: sqlite3.Connection, article_id: int, known: Known | None = None) -> None:
     """Bring one article's index row up to date with its stored text (inside the caller's
     transaction). search_pending says what the index holds now (see 0004_search_contentless.sql);
     no pending row means it is already up to date. `known` = (title, body, their
     `index_columns`) computed beforehand, used when the stored text is that one."""
-    pending = conn.execute("SELECT indexed, title, body FROM search_pending WHERE article_id = ?",
-                           (article_id,)).fetchone()
-    if pending is None:
-        return
-    indexed, old_title, old_body = pending
-    if indexed:
-        conn.execute(_DELETE, (article_id, *index_columns(old_title, old_body)))
-    current = conn.execute("SELECT title, body FROM articles WHERE id = ?",
-                           (article_id,)).fetchone()
-    if current is not None:
-        columns = known[2] if known and (known[0], known[1]) == current else \
-            index_columns(*current)
-        conn.execute(_INSERT, (article_id, *columns))
-    conn.execute("DELETE FROM search_pending WHERE article_id = ?", (article_id,))
-
-
-Known = tuple[str, str, tuple[str, str, str, str]]
+    index_articles(conn, [(article_id, known)])
 
 
 def index_articles(conn: sqlite3.Connection, items: list[tuple[int, Known | None]]) -> None:

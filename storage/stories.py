@@ -64,16 +64,10 @@ def match(conn: sqlite3.Connection, text: Text, outlet: str, bands: BandIndex,
     if text.signature is None:
         return None
     found = []
-    mine = fp.as_int(text.signature) if len(text.signature) == fp.SIGNATURE_BYTES else None
     for article_id, story_id, other, stored, digest in bands.candidates(
             conn, text.signature, MAX_CANDIDATES, text.keys):
         exact = digest == text.hash
-        if exact:
-            score = 1.0
-        elif mine is not None and len(stored) == fp.SIGNATURE_BYTES:
-            score = fp.equal_bins(mine, fp.as_int(stored)) / fp.SIGNATURE_SIZE
-        else:
-            score = fp.similarity(text.signature, stored)
+        score = 1.0 if exact else fp.similarity(text.signature, stored)
         if score >= threshold:
             found.append(Match(article_id, story_id, other, score, exact))
     if not found:
