@@ -16,7 +16,6 @@ evidence sentences; the topic matches when it reaches the threshold.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -96,13 +95,11 @@ def match_roles(topic: Topic, title: str, body: str) -> TopicMatch:
     for fname, text in (("title", title), ("body", body)):
         toks = token_spans(text)
         sents = sentence_spans(text)
-        starts = [s.start for s in sents]  # increasing: `index_of` by bisection
         by_sentence: dict[int, list[_Mention]] = {}
         for m in _mentions(topic, toks):
             if m.role in ("country", "state"):
                 places[m.role][m.key] += 1
-            at = max(bisect_right(starts, toks[m.hit.start].start) - 1, 0)
-            by_sentence.setdefault(at, []).append(m)
+            by_sentence.setdefault(index_of(sents, toks[m.hit.start].start), []).append(m)
         fields.append((fname, text, toks, sents, by_sentence))
     spp_partners = {code: {c for c in topic._states[code].partners if c in places["country"]}
                     for code in places["state"]}

@@ -3,6 +3,7 @@ the sentences that matched (alerts show them as the outlet wrote them)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -63,11 +64,10 @@ def quote(sentence: str) -> str:
 
 
 def index_of(sentences: Sequence[Sentence], offset: int) -> int:
-    """The sentence holding character `offset` (the last one starting at or before it)."""
-    found = 0
-    for i, s in enumerate(sentences):
-        if s.start <= offset:
-            found = i
-        else:
-            break
-    return found
+    """The sentence holding character `offset` (the last one starting at or before it; the
+    first if none does), found by bisection: sentences are in text order."""
+    return max(bisect_right(sentences, offset, key=_start) - 1, 0)
+
+
+def _start(sentence: Sentence) -> int:
+    return sentence.start
