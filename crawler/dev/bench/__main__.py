@@ -33,7 +33,13 @@ def main(argv: list[str]) -> int:
         except ModuleNotFoundError as exc:
             print(f"(skipped: {exc})")
             continue
-        result = module.main()
+        # A section runs as if started alone (`python -m <its module>`): those that read
+        # options must not take the section names given here for theirs.
+        saved, sys.argv = sys.argv, [module_name]
+        try:
+            result = module.main()
+        finally:
+            sys.argv = saved
         status = status or (result if isinstance(result, int) else 0)
         print(f"({name}: {time.perf_counter() - start:.0f} s)", flush=True)
     return status
