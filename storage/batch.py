@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storage import db as _db
+from storage import turns as _turns
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -85,7 +86,7 @@ class Batch:
         commits the batch when it is full or old enough."""
         if not self.open:
             _db.flush_batches()  # a batch of another connection of this process holds the lock
-            self.conn.execute("BEGIN IMMEDIATE")
+            _turns.begin(self.conn)
             self.began = time.monotonic()
             _db.OPEN_BATCHES.append(self)
         self.conn.execute("SAVEPOINT rasad_write")
@@ -137,6 +138,8 @@ class Batch:
             self._ended()
 
     def _ended(self) -> None:
+        if self.began is not None:
+            _turns.ended(self.conn)
         self.began = None
         self.writes = 0
         self.later = []

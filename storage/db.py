@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storage import turns
 from storage.db_time import now_iso
 from storage.schema import migrate
 
@@ -159,15 +160,13 @@ def check_writable(db: sqlite_utils.Database) -> None:
     row written and rolled back does not."""
     conn = db.conn
     flush_batches()
-    conn.execute("BEGIN IMMEDIATE")
+    turns.begin(conn)
     try:
         conn.execute("INSERT INTO schema_migrations (name, applied) VALUES (?, ?)",
                      ("~write check", now_iso()))
     finally:
-        try:
-            conn.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+        rollback(conn)
+        turns.ended(conn)
 
 
 class transaction:  # noqa: N801 - used as a context manager, reads like `with transaction(db):`
@@ -178,19 +177,22 @@ class transaction:  # noqa: N801 - used as a context manager, reads like `with t
 
     def __enter__(self) -> sqlite3.Connection:
         flush_batches()
-        self.conn.execute("BEGIN IMMEDIATE")
+        turns.begin(self.conn)
         return self.conn
 
     def __exit__(self, exc_type: object, exc: object, _tb: object) -> None:
-        if exc_type is None:
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error:
-                # A commit that failed (disk full, I/O error) leaves nothing of the transaction.
+        try:
+            if exc_type is None:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error:
+                    # A commit that failed (disk full, I/O error) leaves nothing of it.
+                    self._rollback()
+                    raise
+            else:
                 self._rollback()
-                raise
-        else:
-            self._rollback()
+        finally:
+            turns.ended(self.conn)
 
     def _rollback(self) -> None:
         rollback(self.conn)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from storage import turns
 from storage.db_time import now_iso
 
 if TYPE_CHECKING:  # sqlite_utils is imported when a caller needs it (storage/db.py)
@@ -72,7 +73,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     for name, script in migration_files():
         if name in done:
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        turns.begin(conn)
         try:
             # Another process may have applied it while we waited for the lock.
             if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
@@ -86,6 +87,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            turns.ended(conn)
         applied.append(name)
     return applied
 
