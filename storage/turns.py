@@ -28,21 +28,36 @@ _SUFFIX = "-writers"
 _STEPS = (0.0005, 0.001, 0.002, 0.005)  # waits between tries, then the last one each time
 _owed: set[str] = set()  # side files whose waiters this process lets in before its next BEGIN
 _probes: dict[str, int] = {}  # side file → descriptor this process looks for waiters with
+# id(connection) → (connection, its side file, its busy timeout in ms): asked once, not twice a
+# transaction (connections cannot be weakly referenced; the last few are kept).
+_known: dict[int, tuple[sqlite3.Connection, str | None, int]] = {}
+_KNOWN_MAX = 32
 
 
 def side_file(conn: sqlite3.Connection) -> str | None:
+    return _facts(conn)[1]
+
+
+def _facts(conn: sqlite3.Connection) -> tuple[sqlite3.Connection, str | None, int]:
+    facts = _known.get(id(conn))
+    if facts is not None and facts[0] is conn:
+        return facts
+    side = None
     for _seq, name, file in conn.execute("PRAGMA database_list"):
-        if name == "main":
-            return f"{file}{_SUFFIX}" if file else None
-    return None
+        if name == "main" and file:
+            side = f"{file}{_SUFFIX}"
+    timeout_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    if len(_known) >= _KNOWN_MAX:
+        del _known[next(iter(_known))]
+    facts = _known[id(conn)] = (conn, side, timeout_ms)
+    return facts
 
 
 def begin(conn: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE on `conn`, in turn with the other processes writing to its store. Raises
     what SQLite raised ("database is locked" once the connection's busy timeout has passed)."""
-    timeout_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    _conn, side, timeout_ms = _facts(conn)
     deadline = time.monotonic() + timeout_ms / 1000
-    side = side_file(conn)
     if side is None:
         conn.execute("BEGIN IMMEDIATE")
         return
@@ -65,7 +80,7 @@ def begin(conn: sqlite3.Connection) -> None:
             if fd >= 0:
                 os.close(fd)
     finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+        conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
 
 
 def ended(conn: sqlite3.Connection) -> None:

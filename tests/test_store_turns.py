@@ -1,4 +1,5 @@
-"""Several processes writing to one store take the write lock in turns (storage/turns.py).
+"""Several processes writing to one store: they take the write lock in turns (storage/turns.py),
+and several creating one new store at once all open it (storage/db.py `wal`).
 
 Real processes, a real store file: one writes without pause through the crawl's write batches
 (a batch every 0.25 s or 32 writes, the next begun at once), the others each want one
@@ -52,6 +53,17 @@ except Exception as exc:
     print(f"failed: {exc}")
 else:
     print("ok")
+"""
+
+
+OPENER = """
+import sys, time
+from storage import db
+start = float(sys.argv[2])
+while time.time() < start:  # every opener starts at the same instant
+    pass
+db.check_writable(db.connect(sys.argv[1]))
+print("ok")
 """
 
 
@@ -113,3 +125,14 @@ def _waiting(side: str) -> bool:
     finally:
         os.close(fd)
     return False
+
+
+def test_processes_creating_one_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """SQLite refuses the switch to WAL at once ("database is locked", no busy wait) while
+    another process is creating the file: 14 of 60 openers failed before `db.wal` retried."""
+    for round_ in range(5):
+        store = tmp_path / f"new{round_}.db"
+        start = time.time() + 1.0
+        openers = [python(OPENER, store, start) for _ in range(4)]
+        outs = [p.communicate(timeout=120) for p in openers]
+        assert [out.strip() for out, _ in outs] == ["ok"] * 4, outs
