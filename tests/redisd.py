@@ -1,10 +1,12 @@
 """A real redis-server for the worker-mode tests: a free loopback port, a temporary directory,
-append-only persistence on (so a restart keeps the frontier), stopped at the end."""
+append-only persistence on (so a restart keeps the frontier), stopped at the end; and a proxy in
+front of it that loses one reply (ReplyDropper)."""
 from __future__ import annotations
 
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,6 +74,99 @@ class RedisServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class ReplyDropper:
+    """A TCP proxy in front of a redis-server that loses one reply, as a Redis shutting down
+    does: armed with `drop(marker)`, it forwards the next command whose bytes hold `marker`,
+    then, as that command's reply comes back, closes the connection without forwarding it. The
+    command ran; the client saw a dropped connection (and retries it: keys.connect). Every
+    other command, and every later connection, passes through."""
+
+    def __init__(self, port: int) -> None:
+        self.target = ("127.0.0.1", port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.marker: bytes | None = None
+        self.dropped = threading.Event()  # the armed command ran and its reply was lost
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, name="reply-dropper", daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def drop(self, marker: bytes = b"") -> None:
+        with self._lock:
+            self.dropped.clear()
+            self.marker = marker
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            server = socket.create_connection(self.target)
+            with self._lock:
+                self._sockets += [client, server]
+            lost = threading.Event()  # this connection's next reply is the one to lose
+            for pump in (self._commands, self._replies):
+                threading.Thread(target=pump, args=(client, server, lost), daemon=True).start()
+
+    def _commands(self, client: socket.socket, server: socket.socket,
+                  lost: threading.Event) -> None:
+        while data := _recv(client):
+            with self._lock:
+                if self.marker is not None and self.marker in data:
+                    self.marker = None
+                    lost.set()  # before the command leaves: its reply cannot come first
+            try:
+                server.sendall(data)
+            except OSError:
+                break
+        _close(client, server)
+
+    def _replies(self, client: socket.socket, server: socket.socket,
+                 lost: threading.Event) -> None:
+        while data := _recv(server):
+            if lost.is_set():  # the command ran: its reply goes down with the connection
+                _close(client, server)
+                self.dropped.set()
+                return
+            try:
+                client.sendall(data)
+            except OSError:
+                break
+        _close(client, server)
+
+    def close(self) -> None:
+        _close(self.listener)
+        with self._lock:
+            _close(*self._sockets)
+
+    def __enter__(self) -> ReplyDropper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _recv(sock: socket.socket) -> bytes:
+    try:
+        return sock.recv(65536)
+    except OSError:
+        return b""
+
+
+def _close(*socks: socket.socket) -> None:
+    for sock in socks:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
 
 
 ROOT = Path(__file__).resolve().parent.parent

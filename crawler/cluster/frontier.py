@@ -17,7 +17,15 @@ knows when the crawl is over.
 - A round is one crawl pass of the outlet. The first worker to find no round running starts one
   (clearing the duplicate filter of the last round) and seeds the entry points; the others join.
   A worker's crawl ends when the queue is empty and no lease is held; the first to see it marks
-  the round done and tells the writer, in the same script."""
+  the round done and tells the writer, in the same script.
+- The client sends a command again when the connection dropped before its reply came
+  (keys.connect), though Redis may have run it: a Redis shutting down runs a command, then
+  closes the connection. So each script is harmless to run twice: a pop whose lease token is
+  already in flight returns that request instead of taking another one (the first would be
+  neither queued nor leased: lost for the round), and a round start met again by the worker
+  that started it still says "started" (it would join, and nobody seed the entry points). A
+  queueing run twice says "filtered" the second time (the request is queued once: only a log
+  line and a count are off), and a stats flush run twice counts twice (figures only)."""
 from __future__ import annotations
 
 import hashlib
@@ -32,6 +40,8 @@ from crawler.cluster import keys
 from crawler.links.urls import canonical
 
 _POP = """
+local held = redis.call('HGET', KEYS[2], ARGV[2])
+if held then return held end
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
@@ -83,8 +93,10 @@ return n
 # ARGV: now, worker, outlet, config fingerprint
 _BEGIN = """
 if redis.call('HGET', KEYS[3], 'state') == 'running' then
-  if redis.call('GET', KEYS[7]) ~= ARGV[4] then return {2, redis.call('HGET', KEYS[3], 'id')} end
-  return {0, redis.call('HGET', KEYS[3], 'id')}
+  local id = redis.call('HGET', KEYS[3], 'id')
+  if redis.call('GET', KEYS[7]) ~= ARGV[4] then return {2, id} end
+  if redis.call('HGET', KEYS[3], 'by') == ARGV[2] then return {1, id} end
+  return {0, id}
 end
 redis.call('SET', KEYS[7], ARGV[4])
 local id = redis.call('INCR', KEYS[4])
@@ -204,7 +216,9 @@ class Frontier:
     # --- rounds ------------------------------------------------------------------------------
     def begin_round(self, now: str, config_fp: str) -> str:
         """Join the running round ("joined"), or start one ("started": this worker seeds the
-        entry points); "refused" when the running round uses another config of the outlet."""
+        entry points); "refused" when the running round uses another config of the outlet.
+        Called once per outlet by a worker (spiders/worker.py): a running round started `by`
+        this worker is this very call, run twice (a lost reply), and still "started"."""
         k = self.keys
         verdict, round_id = self._begin(
             keys=[k.requests, k.inflight, k.round, k.round_seq, k.dupefilter, keys.STREAM,

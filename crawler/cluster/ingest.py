@@ -82,12 +82,15 @@ class Writer:
     # --- start ---------------------------------------------------------------------------------
     def take_lock(self, wait: float = LOCK_TTL + 1) -> None:
         """One writer per Redis: a second one waits for the first one's lock to lapse (a killed
-        writer's does within LOCK_TTL), then gives up with WriterBusy."""
+        writer's does within LOCK_TTL), then gives up with WriterBusy. A lock already ours was
+        taken by a SET whose reply was lost (the client sent it again, and it failed)."""
         deadline = time.monotonic() + wait
         while not self.server.set(keys.WRITER_LOCK, self.ident, nx=True,
                                   px=int(LOCK_TTL * 1000)):
+            holder = keys.text(self.server.get(keys.WRITER_LOCK) or b"?")
+            if holder == self.ident:
+                break
             if time.monotonic() > deadline:
-                holder = keys.text(self.server.get(keys.WRITER_LOCK) or b"?")
                 raise WriterBusy(f"another writer ({holder}) is draining this Redis")
             time.sleep(0.5)
         threading.Thread(target=self._keep_lock, name="writer-lock", daemon=True).start()
@@ -130,10 +133,17 @@ class Writer:
     # --- the loop ------------------------------------------------------------------------------
     def run(self, stop: Callable[[], bool], drain: bool = False) -> IngestReport:
         """Write entries until `stop()` (checked between entries) or, with `drain`, until the
-        stream is empty and no round is running and no worker is alive."""
+        stream is empty and no round is running and no worker is alive.
+
+        Cursor "0" reads what this writer was given and has not acknowledged (its pending
+        list), ">" new entries. "0" comes first (what a killed writer held), and again whenever
+        the pending list holds more than the read just returned: a read of new entries whose
+        reply was lost (Redis shutting down) delivered entries that the read sent again
+        (keys.connect) did not return. They are read again at once and in stream order, not
+        left until the next start (a round's articles must come before its run_end)."""
         started = time.monotonic()
         self.ensure_group()
-        cursor = "0"  # first what this writer was given before a restart, then new entries
+        cursor = "0"
         while not stop():
             if self.lock_lost:
                 raise WriterBusy(self.lock_lost)
@@ -142,6 +152,9 @@ class Writer:
             entries = got[0][1] if got else []
             if cursor == "0" and not entries:
                 cursor = ">"
+                continue
+            if cursor == ">" and self.pending() > len(entries):
+                cursor = "0"
                 continue
             for entry_id, fields in entries:
                 if fields:  # a pending entry deleted meanwhile comes back without fields
@@ -153,6 +166,12 @@ class Writer:
                 break
         self.report.seconds = time.monotonic() - started
         return self.report
+
+    def pending(self) -> int:
+        """Entries delivered to this writer and not acknowledged."""
+        summary = self.server.xpending(keys.STREAM, keys.GROUP)
+        return sum(c["pending"] for c in summary["consumers"]
+                   if keys.text(c["name"]) == keys.CONSUMER)
 
     def ack(self, entry_id: bytes) -> None:
         pipe = self.server.pipeline(transaction=True)

@@ -16,11 +16,14 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-# Returns 0 when the slot is taken, else how many ms to wait before asking again.
+# Returns 0 when the slot is taken, else how many ms to wait before asking again (-1: every
+# slot is held). A holder already holding one is this call run twice (its reply was lost and
+# the client sent it again): it has the slot, rather than wait behind itself until it lapses.
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 if nxt > now then return nxt - now end
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return -1 end
