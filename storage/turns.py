@@ -48,7 +48,7 @@ def _facts(conn: sqlite3.Connection) -> tuple[sqlite3.Connection, str | None, in
             side = f"{file}{_SUFFIX}"
     timeout_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
     if len(_known) >= _KNOWN_MAX:
-        del _known[next(iter(_known))]
+        _known.clear()  # one step, safe with the web view's threads
     facts = _known[id(conn)] = (conn, side, timeout_ms)
     return facts
 
