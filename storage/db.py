@@ -141,17 +141,8 @@ def wal(conn: sqlite3.Connection) -> None:
     """PRAGMA journal_mode = WAL. While another process is creating the same new store, SQLite
     answers "database is locked" at once, without waiting (14 of 60 processes opening one new
     file three at a time failed so): try again, for up to the busy timeout."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    delay = 0.001
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-        time.sleep(delay)
-        delay = min(delay * 2, 0.05)
+    turns.while_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"),
+                       time.monotonic() + BUSY_TIMEOUT_MS / 1000)
 
 
 def connect_readonly(path: str | Path) -> sqlite_utils.Database:

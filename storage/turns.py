@@ -23,7 +23,10 @@ import fcntl
 import os
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
+T = TypeVar("T")
 _SUFFIX = "-writers"
 _STEPS = (0.0005, 0.001, 0.002, 0.005)  # waits between tries, then the last one each time
 _owed: set[str] = set()  # side files whose waiters this process lets in before its next BEGIN
@@ -66,16 +69,17 @@ def begin(conn: sqlite3.Connection) -> None:
         _let_waiters_in(side, deadline)
     conn.execute("PRAGMA busy_timeout = 0")
     try:
-        if _try(conn):
-            return
         try:
-            fd = os.open(side, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError:  # a folder that takes the store's files but not this one: no turns
-            fd = -1
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+        fd = _open(side)
         try:
             if fd >= 0:
                 fcntl.flock(fd, fcntl.LOCK_SH)  # "waiting", until closed below
-            _wait(conn, deadline)
+            while_locked(lambda: conn.execute("BEGIN IMMEDIATE"), deadline)
         finally:
             if fd >= 0:
                 os.close(fd)
@@ -91,34 +95,26 @@ def ended(conn: sqlite3.Connection) -> None:
         return
     fd = _probes.get(side)
     if fd is None:
-        try:
-            fd = _probes[side] = os.open(side, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError:
+        fd = _open(side)
+        if fd < 0:
             return
+        _probes[side] = fd
     if not _exclusive(fd):
         _owed.add(side)
 
 
-def _try(conn: sqlite3.Connection) -> bool:
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if _busy(exc):
-            return False
-        raise
-    return True
-
-
-def _wait(conn: sqlite3.Connection, deadline: float) -> None:
+def while_locked(statement: Callable[[], T], deadline: float) -> T:
+    """`statement()`, tried again every few milliseconds while SQLite answers that the store is
+    locked or busy, until `deadline` (time.monotonic()); then its error."""
     step = 0
     while True:
-        time.sleep(_STEPS[min(step, len(_STEPS) - 1)])
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise
+        _pause(step)
         step += 1
-        if time.monotonic() >= deadline:
-            conn.execute("BEGIN IMMEDIATE")  # the last try: raises "database is locked"
-            return
-        if _try(conn):
-            return
 
 
 def _let_waiters_in(side: str, deadline: float) -> None:
@@ -127,8 +123,21 @@ def _let_waiters_in(side: str, deadline: float) -> None:
         return
     step = 0
     while not _exclusive(fd) and time.monotonic() < deadline:
-        time.sleep(_STEPS[min(step, len(_STEPS) - 1)])
+        _pause(step)
         step += 1
+
+
+def _pause(step: int) -> None:
+    time.sleep(_STEPS[min(step, len(_STEPS) - 1)])
+
+
+def _open(side: str) -> int:
+    """A new descriptor of the side file (each its own flock), or -1 when the folder refuses
+    it: a folder that takes the store's files but not this one is written without turns."""
+    try:
+        return os.open(side, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return -1
 
 
 def _exclusive(fd: int) -> bool:
